@@ -1,0 +1,35 @@
+"""rindoku: a NumPy deep-learning library, course book and chapter plugins.
+
+A chapter plugin needs only what this module exports::
+
+    from rindoku import Chapter, Example, Exercise, GradientCase, hookimpl
+"""
+
+import pluggy
+
+from rindoku.chapter import Chapter, Dataset
+from rindoku.examples import Example
+from rindoku.exercises import CheckFailed, Exercise
+from rindoku.gradient import GradientCase, GradientCheckError, gradient_check, numerical_gradient
+from rindoku.protocols import Layer, Model, Optimizer
+
+__version__ = "0.1.0"
+
+hookimpl = pluggy.HookimplMarker("rindoku")
+"""Marks a function of a chapter plugin as the implementation of a hook."""
+
+__all__ = [
+    "Chapter",
+    "CheckFailed",
+    "Dataset",
+    "Example",
+    "Exercise",
+    "GradientCase",
+    "GradientCheckError",
+    "Layer",
+    "Model",
+    "Optimizer",
+    "gradient_check",
+    "hookimpl",
+    "numerical_gradient",
+]

@@ -1,0 +1,51 @@
+"""What a chapter is: its metadata and the data sets it offers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Chapter", "Dataset", "SLUG_PATTERN"]
+
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
+"""A chapter slug: lower-case letters and digits, starting with a letter."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the course book, contributed by one plugin.
+
+    ``slug`` names the chapter everywhere (``backprop``): it prefixes the ids of
+    its examples and exercises and names its page in the book.  ``number`` orders
+    the chapters.  ``page`` is the chapter's MyST file.  ``terms`` pairs the
+    chapter's key English terms with the Japanese ones the reading group uses;
+    the book's glossary is made from them.
+    """
+
+    slug: str
+    number: int
+    title: str
+    title_ja: str
+    page: Path
+    summary: str = ""
+    source: str = ""
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not SLUG_PATTERN.match(self.slug):
+            raise ValueError(
+                f"chapter slug {self.slug!r} is not valid: use lower-case letters and digits, "
+                "starting with a letter (for example 'rnnlm')"
+            )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A data set a chapter provides: ``load(**kwargs)`` returns its arrays."""
+
+    name: str
+    load: Callable[..., Any]
+    description: str = ""

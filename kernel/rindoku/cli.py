@@ -1,0 +1,225 @@
+"""The ``rindoku`` command: list, run, exercise, plugins, book.
+
+Every failure a user can cause (a misspelt id, a missing file, a file that
+would be overwritten) ends with one line on stderr and exit status 2; a check
+that does not pass ends with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from rindoku import __version__
+from rindoku.examples import run_example
+from rindoku.execution import check_file
+from rindoku.registry import Registry, UnknownNameError, load_registry
+
+KINDS = ("chapters", "layers", "optimizers", "models", "datasets", "examples", "exercises")
+
+
+class UsageError(Exception):
+    """A mistake on the command line: shown as one line, exit status 2."""
+
+
+def _print_problems(registry: Registry) -> None:
+    if registry.problems:
+        count = len(registry.problems)
+        print(f"\nwarning: {count} plugin problem(s); run 'rindoku plugins' for details",
+              file=sys.stderr)
+
+
+def cmd_list(registry: Registry, args: argparse.Namespace) -> int:
+    kinds = [args.kind] if args.kind else KINDS
+    for kind in kinds:
+        items = getattr(registry, kind)
+        print(f"{kind} ({len(items)})")
+        if kind == "chapters":
+            for c in registry.chapter_list():
+                print(f"  {c.number:>2}. {c.slug:<14} {c.title} — {c.title_ja}")
+        for name, item in sorted(items.items()) if kind != "chapters" else []:
+            title = getattr(item.value, "title", "")
+            extra = f"  [{item.value.size}]" if kind == "examples" else ""
+            print(f"  {name:<40} {title}{extra}" if title else f"  {name:<30} ({item.plugin})")
+        print()
+    _print_problems(registry)
+    return 0
+
+
+def cmd_plugins(registry: Registry, args: argparse.Namespace) -> int:
+    print(f"rindoku {__version__}, Python {sys.version.split()[0]}")
+    print(f"plugins ({len(registry.plugins)})")
+    for info in registry.plugins:
+        dist = f"{info.distribution} {info.version}" if info.distribution else "(added directly)"
+        print(f"  {info.name:<14} {dist:<22} {info.module}  {info.location}")
+    if registry.problems:
+        print(f"\nproblems ({len(registry.problems)})")
+        for problem in registry.problems:
+            print(f"  {problem}")
+        return 1
+    return 0
+
+
+def cmd_run(registry: Registry, args: argparse.Namespace) -> int:
+    example = registry.example(args.id)
+    seed = example.seed if args.seed is None else args.seed
+    outdir = Path(args.out) / example.id
+    print(f"running {example.id}: {example.title} (seed {seed})", flush=True)
+    start = time.perf_counter()
+    try:
+        figures = run_example(example.function, seed, outdir)
+    except Exception:
+        traceback.print_exc()
+        print(f"rindoku: example {example.id!r} raised (traceback above)", file=sys.stderr)
+        return 1
+    print(f"\nfinished in {time.perf_counter() - start:.1f} s")
+    for path in figures:
+        print(f"figure: {path}")
+    return 0
+
+
+def cmd_exercise_start(registry: Registry, args: argparse.Namespace) -> int:
+    exercise = registry.exercise(args.id)
+    path = Path(args.file or exercise.filename)
+    if path.exists() and not args.force:
+        raise UsageError(
+            f"{path} already exists; check it with 'rindoku exercise check {exercise.id} "
+            f"{path}', or pass --force to start over (your file will be replaced)"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp",
+                                     encoding="utf-8") as tmp:
+        tmp.write(exercise.starter)
+    os.replace(tmp.name, path)
+    print(f"wrote {path}: {exercise.title}")
+    print(f"fill in the parts marked TODO, then: rindoku exercise check {exercise.id} {path}")
+    return 0
+
+
+def cmd_exercise_check(registry: Registry, args: argparse.Namespace) -> int:
+    exercise = registry.exercise(args.id)
+    try:
+        verdict = check_file(exercise, Path(args.file), timeout=args.timeout)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{exercise.id}: {verdict}")
+    return 0 if verdict.passed else 1
+
+
+def cmd_exercise_hint(registry: Registry, args: argparse.Namespace) -> int:
+    exercise = registry.exercise(args.id)
+    if not exercise.hints:
+        print(f"{exercise.id} has no hints; 'rindoku exercise solution {exercise.id}' shows "
+              "the solution")
+        return 0
+    total = len(exercise.hints)
+    numbers = range(1, total + 1) if args.all else [args.number]
+    for number in numbers:
+        if not 1 <= number <= total:
+            raise UsageError(f"{exercise.id} has hints 1 to {total}, not {number}")
+        print(f"hint {number} of {total}: {exercise.hints[number - 1]}")
+    if not args.all and args.number < total:
+        print(f"(next: rindoku exercise hint {exercise.id} {args.number + 1})")
+    return 0
+
+
+def cmd_exercise_solution(registry: Registry, args: argparse.Namespace) -> int:
+    print(registry.exercise(args.id).solution, end="")
+    return 0
+
+
+def find_checkout(start: Path) -> Path:
+    """The rindoku checkout containing ``start``: the folder with docs/conf.py."""
+    for folder in [start, *start.parents]:
+        if (folder / "docs" / "conf.py").is_file() and (folder / "pyproject.toml").is_file():
+            return folder
+    raise UsageError(
+        "the book is built from a rindoku checkout: run 'rindoku book' inside one "
+        "(a folder with docs/conf.py), or pass --root"
+    )
+
+
+def cmd_book(registry: Registry, args: argparse.Namespace) -> int:
+    root = Path(args.root) if args.root else find_checkout(Path.cwd())
+    build = root / "docs" / "_build"
+    if args.clean and build.exists():
+        shutil.rmtree(build)
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
+               str(root / "docs"), str(build / "html")]
+    print(" ".join(command), flush=True)
+    status = subprocess.call(command)
+    if status == 0:
+        print(f"\nthe book is at {build / 'html' / 'index.html'}")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rindoku", description="Run the course book's examples and exercises."
+    )
+    parser.add_argument("--version", action="version", version=f"rindoku {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list chapters, layers, optimizers, examples, exercises")
+    p.add_argument("kind", nargs="?", choices=KINDS, help="list only this kind")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("plugins", help="installed chapter plugins and any problems")
+    p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("run", help="run an example in the terminal")
+    p.add_argument("id", help="example id, e.g. backprop.spiral")
+    p.add_argument("--out", default="rindoku-output", help="folder for figures")
+    p.add_argument("--seed", type=int, help="seed of the random generator")
+    p.set_defaults(func=cmd_run)
+
+    exercise = sub.add_parser("exercise", help="start, check, get hints for an exercise")
+    esub = exercise.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = esub.add_parser("start", help="write the starter file")
+    p.add_argument("id")
+    p.add_argument("--file", help="where to write it (default: ID with underscores + .py)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_exercise_start)
+    p = esub.add_parser("check", help="check an attempt")
+    p.add_argument("id")
+    p.add_argument("file")
+    p.add_argument("--timeout", type=float, help="seconds before giving up")
+    p.set_defaults(func=cmd_exercise_check)
+    p = esub.add_parser("hint", help="show a hint")
+    p.add_argument("id")
+    p.add_argument("number", nargs="?", type=int, default=1, help="which hint (default 1)")
+    p.add_argument("--all", action="store_true", help="show every hint")
+    p.set_defaults(func=cmd_exercise_hint)
+    p = esub.add_parser("solution", help="print the reference solution")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_exercise_solution)
+
+    p = sub.add_parser("book", help="build the course book (docs/_build/html)")
+    p.add_argument("--clean", action="store_true", help="rebuild from scratch")
+    p.add_argument("--root", help="the rindoku checkout (default: found from here)")
+    p.set_defaults(func=cmd_book)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(load_registry(), args)
+    except (UsageError, UnknownNameError) as exc:
+        print(f"rindoku: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nrindoku: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

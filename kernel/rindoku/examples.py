@@ -1,0 +1,108 @@
+"""Worked examples: registered functions that print and draw.
+
+An example is an ordinary function that takes a seeded random generator,
+prints what it wants the reader to see and draws with matplotlib.  The book
+runs it in a worker process and embeds its output and figures
+(:mod:`rindoku.execution`); ``rindoku run ID`` runs it in the terminal.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["Example", "ExampleFunction", "example_script", "run_example"]
+
+ExampleFunction = Callable[[np.random.Generator], None]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example of a chapter.
+
+    ``id`` is ``<chapter slug>.<name>`` (``backprop.spiral``).  ``size`` is
+    ``"quick"`` for examples the book runs while it builds, ``"long"`` for
+    those a member runs with ``rindoku run``.  ``function(rng)`` receives
+    ``np.random.default_rng(seed)``, so every run prints the same thing.
+    ``timeout`` bounds one run, in seconds.
+    """
+
+    id: str
+    title: str
+    function: ExampleFunction
+    size: Literal["quick", "long"] = "quick"
+    seed: int = 0
+    timeout: float = 300.0
+
+    @property
+    def target(self) -> str:
+        """``module:qualname`` of the function, for a worker process to import."""
+        return f"{self.function.__module__}:{self.function.__qualname__}"
+
+    @property
+    def source(self) -> str:
+        """The function's source code, as the book shows it."""
+        return inspect.getsource(self.function)
+
+
+def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path]:
+    """Run an example function here, in this process, and save its figures.
+
+    The function gets ``np.random.default_rng(seed)``.  Every matplotlib
+    figure still open when it returns is saved to ``outdir`` as
+    ``figure-1.png``, ``figure-2.png`` …; the paths are returned.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    function(np.random.default_rng(seed))
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in plt.get_fignums():
+        path = outdir / f"figure-{number}.png"
+        plt.figure(number).savefig(path, dpi=110, bbox_inches="tight")
+        paths.append(path)
+    plt.close("all")
+    return paths
+
+
+def example_script(example: Example) -> str:
+    """A stand-alone ``.py`` script of the example, for readers to download.
+
+    It holds the imports of the example's module, the function, and a
+    ``__main__`` block that runs it with the example's seed and shows its figures.
+    """
+    module = inspect.getmodule(example.function)
+    tree = ast.parse(inspect.getsource(module)) if module else ast.Module(body=[])
+    imports = [
+        ast.get_source_segment(inspect.getsource(module), node)
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom) and node.module != "__future__"
+    ] if module else []
+    name = example.function.__name__
+    return "\n".join(
+        [
+            f'"""{example.title} ({example.id})."""',
+            "",
+            *[i for i in imports if i],
+            "import matplotlib.pyplot as plt",
+            "",
+            "",
+            example.source.rstrip(),
+            "",
+            "",
+            'if __name__ == "__main__":',
+            f"    {name}(np.random.default_rng({example.seed}))",
+            "    plt.show()",
+            "",
+        ]
+    )

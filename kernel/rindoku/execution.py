@@ -1,0 +1,279 @@
+"""Running examples and checking exercise attempts in worker processes.
+
+Both run in a separate Python process (:mod:`rindoku._worker`) with a time
+limit, so that an example that hangs or an attempt with an endless loop gets a
+clear message instead of freezing the book build or the terminal.
+
+Example results are cached on disk (:class:`ExampleCache`) under a key made of
+the example's source, the source of every ``rindoku`` module the run imported,
+the versions of Python, NumPy and matplotlib, and the seed.  Editing a layer
+therefore re-runs exactly the examples that import it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from rindoku.examples import Example
+from rindoku.exercises import Exercise
+
+__all__ = [
+    "ExampleCache",
+    "ExampleResult",
+    "Verdict",
+    "check_file",
+    "example_key",
+    "run_check",
+    "run_example_in_worker",
+]
+
+
+# -- worker processes ---------------------------------------------------------
+
+
+def _run_worker(args: list[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
+    """Run ``python -m rindoku._worker ARGS``; None if it ran past ``timeout``.
+
+    The worker gets its own process group so that a timeout also ends anything
+    it started.
+    """
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rindoku._worker", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return None
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+# -- examples -------------------------------------------------------------------
+
+
+@dataclass
+class ExampleResult:
+    """What one run of an example produced."""
+
+    id: str
+    stdout: str = ""
+    figures: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+    modules: dict[str, str] = field(default_factory=dict)
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the example ran to its end."""
+        return self.error is None
+
+
+def run_example_in_worker(example: Example, outdir: Path) -> ExampleResult:
+    """Run ``example`` in a worker process; its figures are written to ``outdir``."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    args = ["example", example.target, str(example.seed), str(outdir)]
+    done = _run_worker(args, example.timeout)
+    seconds = time.perf_counter() - start
+    if done is None:
+        return ExampleResult(
+            example.id,
+            seconds=seconds,
+            error=f"example {example.id!r} ran past its time limit of {example.timeout:g} s",
+        )
+    result_file = outdir / "result.json"
+    if not result_file.exists():
+        return ExampleResult(
+            example.id,
+            seconds=seconds,
+            error=f"example {example.id!r}: the worker process ended with exit code "
+            f"{done.returncode}\n{done.stderr.strip()}",
+        )
+    data = json.loads(result_file.read_text(encoding="utf-8"))
+    return ExampleResult(
+        example.id,
+        stdout=data["stdout"],
+        figures=[outdir / name for name in data["figures"]],
+        seconds=data["seconds"],
+        error=data["error"],
+        modules=data["modules"],
+    )
+
+
+def _versions() -> str:
+    import matplotlib
+
+    python = ".".join(map(str, sys.version_info[:2]))
+    return f"python {python}, numpy {np.__version__}, matplotlib {matplotlib.__version__}"
+
+
+def example_key(example: Example, modules: dict[str, str]) -> str:
+    """The cache key of ``example`` given the ``rindoku`` modules a run imported.
+
+    It covers the example's id, source and seed, the library versions and the
+    current source of each module (a module whose file is gone never matches).
+    """
+    digest = hashlib.sha256()
+    for part in (example.id, str(example.seed), example.source, _versions()):
+        digest.update(part.encode() + b"\0")
+    for name in sorted(modules):
+        path = Path(modules[name])
+        content = path.read_bytes() if path.is_file() else f"missing {time.time()}".encode()
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()[:20]
+
+
+class ExampleCache:
+    """Example results on disk: ``ROOT/<example id>/<key>/``.
+
+    ``ROOT/<example id>/modules.json`` remembers the modules the last run
+    imported, from which the current key is computed.  A result is written to
+    a temporary folder and renamed into place, so an interrupted run never
+    leaves a half-written entry.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def current_key(self, example: Example) -> str | None:
+        """The key a cached result of ``example`` would have now, if it was ever run."""
+        record = self.root / example.id / "modules.json"
+        if not record.exists():
+            return None
+        return example_key(example, json.loads(record.read_text(encoding="utf-8")))
+
+    def lookup(self, example: Example) -> ExampleResult | None:
+        """The cached result of ``example`` if nothing it depends on has changed."""
+        key = self.current_key(example)
+        if key is None:
+            return None
+        folder = self.root / example.id / key
+        result_file = folder / "result.json"
+        if not result_file.exists():
+            return None
+        data = json.loads(result_file.read_text(encoding="utf-8"))
+        return ExampleResult(
+            example.id,
+            stdout=data["stdout"],
+            figures=[folder / name for name in data["figures"]],
+            seconds=data["seconds"],
+            modules=data["modules"],
+            cached=True,
+        )
+
+    def run(self, example: Example) -> ExampleResult:
+        """Return the cached result, or run the example in a worker and cache it."""
+        cached = self.lookup(example)
+        if cached is not None:
+            return cached
+        home = self.root / example.id
+        home.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix="run-", dir=home))
+        result = run_example_in_worker(example, scratch)
+        if not result.ok:
+            shutil.rmtree(scratch, ignore_errors=True)
+            return result
+        key = example_key(example, result.modules)
+        final = home / key
+        for old in home.iterdir():  # keep only the newest result
+            if old.is_dir() and old != scratch:
+                shutil.rmtree(old, ignore_errors=True)
+        scratch.rename(final)
+        (home / "modules.json").write_text(json.dumps(result.modules, indent=1), encoding="utf-8")
+        result.figures = [final / f.name for f in result.figures]
+        return result
+
+
+# -- exercises ------------------------------------------------------------------
+
+Status = Literal["passed", "not attempted", "wrong", "raised", "syntax error", "timed out"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one file against an exercise."""
+
+    status: Status
+    message: str
+    output: str = ""
+
+    @property
+    def passed(self) -> bool:
+        """True when the check passed."""
+        return self.status == "passed"
+
+    def __str__(self) -> str:
+        text = f"{self.status}: {self.message}"
+        if self.output:
+            text += "\n\nyour file printed:\n" + self.output.rstrip()
+        return text
+
+
+def run_check(exercise: Exercise, path: Path, timeout: float | None = None) -> Verdict:
+    """Run the exercise's check on the file ``path`` in a worker process.
+
+    Never raises for anything the file does: a syntax error, an exception, an
+    endless loop or a process exit all become a :class:`Verdict`.
+    """
+    timeout = exercise.timeout if timeout is None else timeout
+    with tempfile.TemporaryDirectory(prefix="rindoku-check-") as scratch:
+        verdict_file = Path(scratch) / "verdict.json"
+        args = ["check", exercise.target, str(Path(path).resolve()), str(verdict_file)]
+        done = _run_worker(args, timeout)
+        if done is None:
+            return Verdict(
+                "timed out",
+                f"the check did not finish within {timeout:g} s: "
+                "look for a loop that never ends (a while loop whose condition never changes)",
+            )
+        if not verdict_file.exists():
+            return Verdict(
+                "raised",
+                f"the process ended before the check finished (exit code {done.returncode}); "
+                "does your file call sys.exit() or os._exit()?",
+            )
+        data = json.loads(verdict_file.read_text(encoding="utf-8"))
+    return Verdict(data["status"], data["message"], data.get("output", ""))
+
+
+def _normalise(code: str) -> str:
+    return "\n".join(line.rstrip() for line in code.strip().splitlines())
+
+
+def check_file(exercise: Exercise, path: Path, timeout: float | None = None) -> Verdict:
+    """Check a member's attempt: like :func:`run_check`, but an unchanged
+    starter file is reported as 'not attempted'."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no file {str(path)!r}; write one with 'rindoku exercise start {exercise.id}'"
+        )
+    if _normalise(path.read_text(encoding="utf-8")) == _normalise(exercise.starter):
+        return Verdict(
+            "not attempted",
+            f"{path.name} is still the starter code: fill in the parts marked TODO "
+            f"(stuck? 'rindoku exercise hint {exercise.id}')",
+        )
+    return run_check(exercise, path, timeout)

@@ -1,0 +1,236 @@
+"""The book's directives: a plugin object's source, an executed example, an
+exercise, the chapter list and the glossary."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx import addnodes
+from sphinx.directives.other import TocTree
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from rindoku.examples import Example, example_script
+from rindoku.execution import ExampleCache, ExampleResult
+from rindoku.registry import Registry, UnknownNameError
+from rindoku.sphinxext.nodes import make_details
+from rindoku.sphinxext.state import cache_dir, registry_of
+
+logger = logging.getLogger(__name__)
+
+
+def import_object(path: str) -> Any:
+    """Import ``package.module.Object.attr`` by trying the longest module prefix."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(f"cannot import {path!r}")
+
+
+class RindokuDirective(SphinxDirective):
+    """Shared helpers: the registry, paths relative to the current document."""
+
+    @property
+    def registry(self) -> Registry:
+        return registry_of(self.env.app)
+
+    def relative_to_doc(self, path: Path) -> str:
+        """``path`` as a URI relative to the current document's folder."""
+        doc_dir = Path(self.env.doc2path(self.env.docname)).parent
+        return os.path.relpath(path, doc_dir).replace(os.sep, "/")
+
+    def parse_markdown(self, text: str) -> list[nodes.Node]:
+        """Parse ``text`` as the document's own markup (MyST) into nodes."""
+        container = nodes.container()
+        self.state.nested_parse(StringList(text.splitlines(), source=self.env.docname),
+                                self.content_offset, container)
+        return list(container.children)
+
+    def code(self, text: str, language: str = "python", caption: str = "") -> nodes.Node:
+        block = nodes.literal_block(text, text, language=language)
+        if not caption:
+            return block
+        wrapper = nodes.container(literal_block=True, classes=["literal-block-wrapper"])
+        wrapper += nodes.caption(caption, caption)
+        wrapper += block
+        return wrapper
+
+    def label(self, text: str) -> nodes.paragraph:
+        return nodes.paragraph(text, text, classes=["rindoku-label"])
+
+
+class SourceDirective(RindokuDirective):
+    """``{rindoku-source} module.Object`` — the real source of a library object."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        path = self.arguments[0]
+        try:
+            obj = import_object(path)
+            source = inspect.getsource(obj)
+            file = inspect.getsourcefile(obj)
+            _, line = inspect.getsourcelines(obj)
+        except (ImportError, AttributeError, TypeError, OSError) as exc:
+            raise self.error(f"rindoku-source: cannot show {path!r}: {exc}") from exc
+        if file:
+            self.env.note_dependency(file)
+        module = getattr(inspect.getmodule(obj), "__name__", "")
+        caption = f"{module} (line {line})" if module else path
+        return [self.code(inspect.cleandoc(source) if source.startswith(" ") else source,
+                          caption=caption)]
+
+
+class ExampleDirective(RindokuDirective):
+    """``{rindoku-example} chapter.name`` — run an example, embed source, output, figures."""
+
+    required_arguments = 1
+    option_spec = {"hide-source": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            example = self.registry.example(self.arguments[0])
+        except UnknownNameError as exc:
+            raise self.error(f"rindoku-example: {exc}") from exc
+        cache = ExampleCache(cache_dir(self.env.app))
+        if example.size == "quick":
+            result = cache.run(example)
+        else:
+            result = cache.lookup(example)
+        self._record(example, result, cache)
+
+        box = nodes.container(classes=["rindoku-example"])
+        box += self.label(f"Example: {example.title} ({example.id})")
+        if "hide-source" not in self.options:
+            box += self.code(example.source)
+        box += self._script_link(example, cache)
+        if result is None:
+            box += self.parse_markdown(
+                f"```{{note}}\nThis example takes a while. Run `rindoku run {example.id}` "
+                "to see its output and figures.\n```"
+            )
+        elif not result.ok:
+            logger.error("example %s raised:\n%s", example.id, result.error,
+                         location=self.get_location())
+            box += nodes.container("", self.code(result.error or "", "text",
+                                                 caption="This example raised"),
+                                   classes=["rindoku-error"])
+        else:
+            box += self._output(result)
+        return [box]
+
+    def _record(self, example: Example, result: ExampleResult | None, cache: ExampleCache) -> None:
+        records = self.env.rindoku_examples.setdefault(self.env.docname, [])  # type: ignore[attr-defined]
+        records.append({
+            "id": example.id,
+            "ok": result is None or result.ok,
+            "seconds": result.seconds if result else 0.0,
+            "status": "not run (long)" if result is None
+            else "cached" if result.cached else "ran" if result.ok else "FAILED",
+            "key": cache.current_key(example),
+        })
+
+    def _output(self, result: ExampleResult) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        if result.stdout.strip():
+            out.append(nodes.container("", self.code(result.stdout.rstrip("\n"), "text",
+                                                     caption="Output"),
+                                       classes=["rindoku-output"]))
+        for figure in result.figures:
+            uri = self.relative_to_doc(figure)
+            out.append(nodes.image(uri=uri, alt=f"figure of {result.id}",
+                                   candidates={"*": uri}))
+        return out
+
+    def _script_link(self, example: Example, cache: ExampleCache) -> nodes.paragraph:
+        script = cache.root / example.id / f"{example.id.replace('.', '_')}.py"
+        script.parent.mkdir(parents=True, exist_ok=True)
+        text = example_script(example)
+        if not script.exists() or script.read_text(encoding="utf-8") != text:
+            script.write_text(text, encoding="utf-8")
+        reference = addnodes.download_reference(
+            "", "", refdoc=self.env.docname, reftarget=self.relative_to_doc(script),
+            refexplicit=True,
+        )
+        reference += nodes.literal(script.name, f"Download {script.name}")
+        para = nodes.paragraph()
+        para += reference
+        para += nodes.Text(f" · or run it here: rindoku run {example.id}")
+        return para
+
+
+class ExerciseDirective(RindokuDirective):
+    """``{rindoku-exercise} chapter.name`` — prompt, starter code, hints, hidden solution."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            exercise = self.registry.exercise(self.arguments[0])
+        except UnknownNameError as exc:
+            raise self.error(f"rindoku-exercise: {exc}") from exc
+        self.env.note_dependency(str(exercise.solution_file))
+
+        box = nodes.container(classes=["rindoku-exercise"])
+        box += self.label(f"Exercise: {exercise.title} ({exercise.id})")
+        box += self.parse_markdown(exercise.prompt)
+        commands = (f"rindoku exercise start {exercise.id}\n"
+                    f"rindoku exercise check {exercise.id} {exercise.filename}")
+        box += self.code(commands, "console", caption="Start and check it")
+        box += self.code(exercise.starter, caption=f"Starter code ({exercise.filename})")
+        if exercise.hints:
+            hints = nodes.enumerated_list()
+            for hint in exercise.hints:
+                hints += nodes.list_item("", *self.parse_markdown(hint))
+            box += make_details("Hints", hints)
+        box += make_details("Solution", self.code(exercise.solution))
+        return [box]
+
+
+class ChaptersDirective(TocTree, RindokuDirective):
+    """``{rindoku-chapters}`` — the registered chapters, in order: a table and the toctree."""
+
+    required_arguments = 0
+    has_content = False
+    option_spec: dict[str, Any] = {}
+
+    def run(self) -> list[nodes.Node]:
+        chapters = self.registry.chapter_list()
+        self.env.rindoku_chapter_docs.add(self.env.docname)  # type: ignore[attr-defined]
+        rows = ["| | Chapter | 日本語 | Covers | Source |", "|---|---|---|---|---|"]
+        for c in chapters:
+            rows.append(f"| {c.number} | {{doc}}`{c.title} <chapters/{c.slug}>` | {c.title_ja} "
+                        f"| {c.summary} | {c.source} |")
+        table = self.parse_markdown("\n".join(rows))
+        self.content = StringList([f"chapters/{c.slug}" for c in chapters])
+        self.options = {"maxdepth": 1, "caption": "Chapters", "hidden": True}
+        return table + super().run()
+
+
+class GlossaryDirective(RindokuDirective):
+    """``{rindoku-glossary}`` — every chapter's key terms, English beside Japanese."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.rindoku_chapter_docs.add(self.env.docname)  # type: ignore[attr-defined]
+        entries = []
+        for chapter in self.registry.chapter_list():
+            for english, japanese in chapter.terms.items():
+                entries.append((english.lower(), english, japanese, chapter))
+        rows = ["| English | 日本語 | Chapter |", "|---|---|---|"]
+        for _, english, japanese, chapter in sorted(entries, key=lambda e: e[0]):
+            rows.append(f"| {english} | {japanese} | {{doc}}`{chapter.title} "
+                        f"</chapters/{chapter.slug}>` |")
+        return self.parse_markdown("\n".join(rows))

@@ -1,0 +1,30 @@
+"""Where the extension keeps its per-build state: on the Sphinx application.
+
+The registry is loaded once per build (and once per parallel reader, which
+inherits it); nothing is kept at module level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from rindoku.registry import Registry, load_registry
+
+
+def registry_of(app: Sphinx) -> Registry:
+    """The registry of this build's plugins, loaded on first use."""
+    registry = getattr(app, "_rindoku_registry", None)
+    if registry is None:
+        registry = load_registry()
+        app._rindoku_registry = registry  # type: ignore[attr-defined]
+    return registry
+
+
+def cache_dir(app: Sphinx) -> Path:
+    """Where example results are cached: ``rindoku_cache_dir`` or beside the output."""
+    configured = app.config.rindoku_cache_dir
+    if configured:
+        return (Path(app.confdir) / configured).resolve()
+    return Path(app.outdir).parent / "rindoku-cache"
