@@ -10,7 +10,13 @@ import pluggy
 from rindoku.chapter import Chapter, Dataset
 from rindoku.examples import Example
 from rindoku.exercises import CheckFailed, Exercise
-from rindoku.gradient import GradientCase, GradientCheckError, gradient_check, numerical_gradient
+from rindoku.gradient import (
+    GradientCase,
+    GradientCheckError,
+    GradientReport,
+    gradient_check,
+    numerical_gradient,
+)
 from rindoku.protocols import Layer, Model, Optimizer
 
 __version__ = "0.1.0"
@@ -26,6 +32,7 @@ __all__ = [
     "Exercise",
     "GradientCase",
     "GradientCheckError",
+    "GradientReport",
     "Layer",
     "Model",
     "Optimizer",

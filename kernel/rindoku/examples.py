@@ -82,19 +82,21 @@ def example_script(example: Example) -> str:
     ``__main__`` block that runs it with the example's seed and shows its figures.
     """
     module = inspect.getmodule(example.function)
-    tree = ast.parse(inspect.getsource(module)) if module else ast.Module(body=[])
+    module_source = inspect.getsource(module) if module else ""
     imports = [
-        ast.get_source_segment(inspect.getsource(module), node)
-        for node in tree.body
-        if isinstance(node, ast.Import | ast.ImportFrom) and node.module != "__future__"
-    ] if module else []
+        ast.get_source_segment(module_source, node) or ""
+        for node in ast.parse(module_source).body
+        if isinstance(node, ast.Import)
+        or (isinstance(node, ast.ImportFrom) and node.module != "__future__")
+    ]
     name = example.function.__name__
     return "\n".join(
         [
             f'"""{example.title} ({example.id})."""',
             "",
-            *[i for i in imports if i],
-            "import matplotlib.pyplot as plt",
+            *imports,
+            *([] if "import matplotlib.pyplot as plt" in imports
+              else ["import matplotlib.pyplot as plt"]),
             "",
             "",
             example.source.rstrip(),

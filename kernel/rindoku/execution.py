@@ -13,6 +13,7 @@ therefore re-runs exactly the examples that import it.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -21,11 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-
-import numpy as np
 
 from rindoku.examples import Example
 from rindoku.exercises import Exercise
@@ -36,6 +36,8 @@ __all__ = [
     "Verdict",
     "check_file",
     "example_key",
+    "file_digests",
+    "library_versions",
     "run_check",
     "run_example_in_worker",
 ]
@@ -122,11 +124,20 @@ def run_example_in_worker(example: Example, outdir: Path) -> ExampleResult:
     )
 
 
-def _versions() -> str:
-    import matplotlib
-
+def library_versions() -> str:
+    """The versions an example's output depends on: Python, NumPy, matplotlib."""
     python = ".".join(map(str, sys.version_info[:2]))
-    return f"python {python}, numpy {np.__version__}, matplotlib {matplotlib.__version__}"
+    numpy, matplotlib = (importlib.metadata.version(n) for n in ("numpy", "matplotlib"))
+    return f"python {python}, numpy {numpy}, matplotlib {matplotlib}"
+
+
+def file_digests(paths: Iterable[str]) -> dict[str, str]:
+    """The SHA-256 of each file (``"missing"`` for one that is gone)."""
+    return {
+        path: hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if Path(path).is_file() else "missing"
+        for path in paths
+    }
 
 
 def example_key(example: Example, modules: dict[str, str]) -> str:
@@ -136,7 +147,7 @@ def example_key(example: Example, modules: dict[str, str]) -> str:
     current source of each module (a module whose file is gone never matches).
     """
     digest = hashlib.sha256()
-    for part in (example.id, str(example.seed), example.source, _versions()):
+    for part in (example.id, str(example.seed), example.source, library_versions()):
         digest.update(part.encode() + b"\0")
     for name in sorted(modules):
         path = Path(modules[name])

@@ -34,7 +34,7 @@ END = "# END SOLUTION"
 _MARKER = re.compile(r"^(?P<indent>\s*)# (?P<which>BEGIN|END) SOLUTION(?::\s*(?P<todo>.*))?$")
 
 
-class CheckFailed(AssertionError):
+class CheckFailed(AssertionError):  # noqa: N818 (a verdict, read as 'check failed')
     """Raised by an exercise's check: the message says what is wrong and where."""
 
 

@@ -47,14 +47,18 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
 
 
 def relative_error(analytic: np.ndarray, numerical: np.ndarray, floor: float = 1e-8) -> np.ndarray:
-    """Elementwise ``|a - n| / max(|a| + |n|, floor)``: 0 when equal, 1 when opposite.
+    """Elementwise ``|a - n| / max(|a| + |n|, s)``: 0 when equal, 1 when opposite.
 
-    The ``floor`` keeps two gradients that are both (numerically) zero from
-    counting as different.
+    ``s`` is ``1e-3`` of the array's largest ``|a| + |n|`` (and at least
+    ``floor``): an element a thousand times smaller than the rest of its array
+    is judged against that scale, because the rounding error of a central
+    difference is proportional to the size of the function, not of the element.
     """
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numerical, dtype=np.float64)
-    return np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), floor)
+    size = np.abs(a) + np.abs(n)
+    scale = max(floor, 1e-3 * float(size.max())) if size.size else floor
+    return np.abs(a - n) / np.maximum(size, scale)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 In a terminal it is a bar on stderr, redrawn in place, with the speed and the
 time left.  Anywhere else (the book build, a log file, a pipe) it prints a few
-plain lines on stdout instead, so the output stays readable when captured.
+plain lines on stdout instead, without timings, so the output stays readable
+when captured and the same run prints the same lines.
 """
 
 from __future__ import annotations
@@ -70,8 +71,8 @@ class Progress:
         counts = f"{self.count}/{self.total}"
         speed = f"{rate:,.1f} {self.unit}/s"
         tail = f", {self.postfix}" if self.postfix else ""
-        if not bar:
-            return f"{head}{counts} ({speed}{tail})"
+        if not bar:  # a log line: no timing, so that the same run prints the same
+            return f"{head}{counts}{tail}"
         width = 24
         filled = int(width * self.count / self.total) if self.total else width
         left = (self.total - self.count) / rate if rate > 0 else 0.0

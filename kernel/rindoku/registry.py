@@ -18,7 +18,7 @@ import difflib
 import importlib.metadata
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import pluggy
@@ -37,7 +37,9 @@ __all__ = [
     "Registry",
     "UnknownNameError",
     "build_plugin_manager",
+    "installed_entry_points",
     "load_registry",
+    "module_entry_points",
 ]
 
 ENTRY_POINT_GROUP = "rindoku"
@@ -49,12 +51,28 @@ class PluginError(Exception):
     """One or more plugins are broken; the message names each and what is wrong."""
 
 
+def closest_names(name: str, known: list[str]) -> list[str]:
+    """The registered names closest to ``name``, best first.
+
+    For an id (``backprop.spiarl``) the part after the slug is compared among
+    the ids of the same chapter, so a shared prefix does not make every id
+    look close.
+    """
+    slug, dot, rest = name.partition(".")
+    if dot:
+        same_chapter = {k.partition(".")[2]: k for k in known if k.startswith(slug + ".")}
+        close = difflib.get_close_matches(rest, list(same_chapter), n=3, cutoff=0.6)
+        if close:
+            return [same_chapter[c] for c in close]
+    return difflib.get_close_matches(name, known, n=3, cutoff=0.75)
+
+
 class UnknownNameError(LookupError):
     """No registered item has this name; the message suggests the closest ones."""
 
     def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
         self.kind, self.name = kind, name
-        self.suggestions = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+        self.suggestions = closest_names(name, list(known))
         hint = f"; did you mean {' or '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"no {kind} named {name!r}{hint} (see 'rindoku list')")
 
@@ -93,6 +111,19 @@ class Contribution(Generic[T]):
     plugin: str
 
 
+def installed_entry_points() -> list[importlib.metadata.EntryPoint]:
+    """The installed plugins: entry points of the group ``rindoku``, by name."""
+    found = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    return sorted(found, key=lambda ep: ep.name)
+
+
+def module_entry_points(modules: Iterable[str]) -> list[importlib.metadata.EntryPoint]:
+    """Entry points for plugin modules named directly (not installed)."""
+    return [
+        importlib.metadata.EntryPoint(name=m, value=m, group=ENTRY_POINT_GROUP) for m in modules
+    ]
+
+
 def build_plugin_manager(
     entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
     plugins: Iterable[tuple[str, object]] = (),
@@ -107,8 +138,7 @@ def build_plugin_manager(
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     if entry_points is None:
-        found = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-        entry_points = sorted(found, key=lambda ep: ep.name)
+        entry_points = installed_entry_points()
 
     candidates: list[tuple[str, Callable[[], object], str, str]] = []
     for ep in entry_points:
@@ -191,20 +221,69 @@ _KIND = {
 }
 
 
-@dataclass
 class Registry:
-    """Everything the loaded plugins contribute, by kind and name."""
+    """Everything the loaded plugins contribute, by kind and name.
 
-    plugins: list[PluginInfo] = field(default_factory=list)
-    problems: list[PluginProblem] = field(default_factory=list)
-    chapters: dict[str, Contribution[Chapter]] = field(default_factory=dict)
-    layers: dict[str, Contribution[type]] = field(default_factory=dict)
-    optimizers: dict[str, Contribution[type]] = field(default_factory=dict)
-    models: dict[str, Contribution[type]] = field(default_factory=dict)
-    datasets: dict[str, Contribution[Dataset]] = field(default_factory=dict)
-    gradient_cases: dict[str, Contribution[GradientCase]] = field(default_factory=dict)
-    examples: dict[str, Contribution[Example]] = field(default_factory=dict)
-    exercises: dict[str, Contribution[Exercise]] = field(default_factory=dict)
+    Each kind (``registry.layers``, ``registry.examples`` …) is a dict from name
+    to :class:`Contribution`.  A kind is collected from the plugins the first
+    time it is asked for, so listing the chapters does not import every
+    chapter's examples (and matplotlib with them).
+    """
+
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        plugins: list[PluginInfo],
+        problems: list[PluginProblem],
+    ) -> None:
+        self._pm = pm
+        self.plugins = plugins
+        self.load_problems = list(problems)
+        self._problems: list[PluginProblem] = []
+        self._kinds: dict[str, dict[str, Contribution[Any]]] = {}
+
+    # -- the kinds ----------------------------------------------------------------
+
+    @property
+    def chapters(self) -> dict[str, Contribution[Chapter]]:
+        return self._kind("chapters")
+
+    @property
+    def layers(self) -> dict[str, Contribution[type]]:
+        return self._kind("layers")
+
+    @property
+    def optimizers(self) -> dict[str, Contribution[type]]:
+        return self._kind("optimizers")
+
+    @property
+    def models(self) -> dict[str, Contribution[type]]:
+        return self._kind("models")
+
+    @property
+    def datasets(self) -> dict[str, Contribution[Dataset]]:
+        return self._kind("datasets")
+
+    @property
+    def gradient_cases(self) -> dict[str, Contribution[GradientCase]]:
+        return self._kind("gradient_cases")
+
+    @property
+    def examples(self) -> dict[str, Contribution[Example]]:
+        return self._kind("examples")
+
+    @property
+    def exercises(self) -> dict[str, Contribution[Exercise]]:
+        return self._kind("exercises")
+
+    @property
+    def problems(self) -> list[PluginProblem]:
+        """Every problem: of loading the plugins and of what each hook returned."""
+        for kind in _KIND:
+            self._kind(kind)
+        return self.load_problems + self._problems
+
+    # -- look-ups -----------------------------------------------------------------
 
     def chapter_list(self) -> list[Chapter]:
         """The chapters in book order (by number, then slug)."""
@@ -222,55 +301,67 @@ class Registry:
         """The chapter with this slug; :class:`UnknownNameError` with suggestions if none."""
         return self._get("chapters", slug)
 
+    def plugin_file(self, plugin: str) -> str | None:
+        """The file of the plugin module called ``plugin``, if it is one."""
+        return next((p.location for p in self.plugins if p.name == plugin), None)
+
+    def raise_for_problems(self) -> None:
+        """Raise :class:`PluginError` listing every problem, if there is any."""
+        problems = self.problems
+        if problems:
+            lines = "\n".join(f"  - {p}" for p in problems)
+            raise PluginError(f"{len(problems)} plugin problem(s):\n{lines}")
+
     def _get(self, kind: str, name: str) -> Any:
-        items: dict[str, Contribution[Any]] = getattr(self, kind)
+        items = self._kind(kind)
         if name not in items:
             raise UnknownNameError(_KIND[kind], name, items)
         return items[name].value
 
-    def raise_for_problems(self) -> None:
-        """Raise :class:`PluginError` listing every problem, if there is any."""
-        if self.problems:
-            lines = "\n".join(f"  - {p}" for p in self.problems)
-            raise PluginError(f"{len(self.problems)} plugin problem(s):\n{lines}")
+    # -- collecting ---------------------------------------------------------------
 
-    def add(self, hook: str, plugin: str, result: Any) -> None:
+    def _kind(self, kind: str) -> dict[str, Contribution[Any]]:
+        if kind not in self._kinds:
+            if kind in ("examples", "exercises"):
+                self._kind("chapters")  # their ids are checked against the slugs
+            self._kinds[kind] = {}
+            hook = next(h for h, spec in _HOOKS.items() if spec[0] == kind)
+            for impl in getattr(self._pm.hook, hook).get_hookimpls():  # in load order
+                try:
+                    result = impl.function()
+                except Exception as exc:
+                    self._problems.append(PluginProblem(
+                        impl.plugin_name, f"{hook} raised {type(exc).__name__}: {exc}"
+                    ))
+                    continue
+                if result is not None:
+                    self._add(hook, impl.plugin_name, result)
+        return self._kinds[kind]
+
+    def _add(self, hook: str, plugin: str, result: Any) -> None:
         """Merge what ``plugin`` returned from ``hook``, recording any problem."""
         kind, item_type, key, many = _HOOKS[hook]
-        items = result if many else [result]
         if many and not isinstance(result, list | tuple):
-            self.problems.append(
+            self._problems.append(
                 PluginProblem(plugin, f"{hook} must return a list, got {type(result).__name__}")
             )
             return
-        for item in items:
+        registered = self._kinds[kind]
+        for item in result if many else [result]:
             expected = item_type or type
             if not isinstance(item, expected):
-                self.problems.append(
-                    PluginProblem(
-                        plugin,
-                        f"{hook} must return {expected.__name__} objects, "
-                        f"got {type(item).__name__} ({item!r:.60})",
-                    )
-                )
-                continue
-            problem = self._validate(kind, plugin, item)
+                problem = (f"{hook} must return {expected.__name__} objects, "
+                           f"got {type(item).__name__} ({item!r:.60})")
+            else:
+                problem = self._validate(kind, plugin, item)
+            if problem is None and key(item) in registered:
+                first = registered[key(item)].plugin
+                problem = (f"{_KIND[kind]} {key(item)!r} is contributed by both {first!r} and "
+                           f"{plugin!r}; the one from {first!r} is kept: rename the other")
             if problem:
-                self.problems.append(PluginProblem(plugin, problem))
-                continue
-            name = key(item)
-            registered: dict[str, Contribution[Any]] = getattr(self, kind)
-            if name in registered:
-                first = registered[name].plugin
-                self.problems.append(
-                    PluginProblem(
-                        plugin,
-                        f"{_KIND[kind]} {name!r} is contributed by both {first!r} and "
-                        f"{plugin!r}; the one from {first!r} is kept: rename the other",
-                    )
-                )
-                continue
-            registered[name] = Contribution(name, item, plugin)
+                self._problems.append(PluginProblem(plugin, problem))
+            else:
+                registered[key(item)] = Contribution(key(item), item, plugin)
 
     def _validate(self, kind: str, plugin: str, item: Any) -> str | None:
         if kind not in ("examples", "exercises"):
@@ -293,18 +384,6 @@ def load_registry(
     entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
     plugins: Iterable[tuple[str, object]] = (),
 ) -> Registry:
-    """Load the plugins (see :func:`build_plugin_manager`) and merge their contributions."""
+    """Load the plugins (see :func:`build_plugin_manager`) into a :class:`Registry`."""
     pm, infos, problems = build_plugin_manager(entry_points, plugins)
-    registry = Registry(plugins=infos, problems=problems)
-    for hook in _HOOKS:  # rindoku_chapter first: ids are checked against the slugs
-        for impl in getattr(pm.hook, hook).get_hookimpls():  # in load order
-            try:
-                result = impl.function()
-            except Exception as exc:
-                registry.problems.append(
-                    PluginProblem(impl.plugin_name, f"{hook} raised {type(exc).__name__}: {exc}")
-                )
-                continue
-            if result is not None:
-                registry.add(hook, impl.plugin_name, result)
-    return registry
+    return Registry(pm, infos, problems)

@@ -20,13 +20,11 @@ class TwoLayerNet:
     def __init__(
         self, input_size: int, hidden_size: int, output_size: int, rng: np.random.Generator
     ) -> None:
-        I, H, O = input_size, hidden_size, output_size
-
         # small random weights, zero biases
-        W1 = 0.01 * rng.standard_normal((I, H))
-        b1 = np.zeros(H)
-        W2 = 0.01 * rng.standard_normal((H, O))
-        b2 = np.zeros(O)
+        W1 = 0.01 * rng.standard_normal((input_size, hidden_size))
+        b1 = np.zeros(hidden_size)
+        W2 = 0.01 * rng.standard_normal((hidden_size, output_size))
+        b2 = np.zeros(output_size)
 
         self.layers = [Affine(W1, b1), Sigmoid(), Affine(W2, b2)]
         self.loss_layer = SoftmaxWithLoss()

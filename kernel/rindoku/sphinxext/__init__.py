@@ -18,10 +18,9 @@ from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset_file
 
 from rindoku import __version__
-from rindoku.execution import ExampleCache
-from rindoku.registry import UnknownNameError
+from rindoku.execution import file_digests, library_versions
 from rindoku.sphinxext import directives, nodes
-from rindoku.sphinxext.state import cache_dir, registry_of
+from rindoku.sphinxext.state import registry_of
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # configuration
     app.add_config_value("rindoku_cache_dir", "", "env", types=[str])
     app.add_config_value("rindoku_chapters_dir", "chapters", "env", types=[str])
+    app.add_config_value("rindoku_plugins", [], "env", types=[list])
 
     # events, in the order they fire
     app.connect("builder-inited", copy_chapter_pages)
@@ -40,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", remember_docs_to_read)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
+    app.connect("env-updated", report_contribution_problems)
     app.connect("build-finished", copy_static_files)
     app.connect("build-finished", summarise_examples)
 
@@ -101,29 +102,44 @@ def copy_chapter_pages(app: Sphinx) -> None:
 
 
 def report_plugin_problems(app: Sphinx) -> None:
-    """Each broken plugin is a warning (an error with ``-W``) that names it."""
-    for problem in registry_of(app).problems:
+    """Each plugin that failed to load is a warning (an error with ``-W``) naming it."""
+    for problem in registry_of(app).load_problems:
         logger.warning("%s", problem, type="rindoku", subtype="plugin")
+
+
+def report_contribution_problems(app: Sphinx, env: BuildEnvironment) -> None:
+    """Once documents were read, check everything the plugins contribute.
+
+    Each wrong contribution (a wrong type, a name taken twice …) is a warning
+    naming the plugin.  A build that reads nothing skips this: no plugin changed.
+    """
+    registry = registry_of(app)
+    if env.rindoku_to_read:  # type: ignore[attr-defined]
+        for problem in registry.problems[len(registry.load_problems):]:
+            logger.warning("%s", problem, type="rindoku", subtype="plugin")
 
 
 def outdated_example_docs(app: Sphinx, env: BuildEnvironment, added: set[str],
                           changed: set[str], removed: set[str]) -> list[str]:
-    """Documents to re-read: an example failed, its code changed, or the chapters changed."""
+    """Documents to re-read: an example failed or a file it depends on changed, or
+    the chapters changed.
+
+    This runs on every build, so it compares file digests rather than importing
+    the examples.
+    """
     _ensure_env(env)
-    registry = registry_of(app)
-    cache = ExampleCache(cache_dir(app))
-    outdated = []
-    for docname, records in env.rindoku_examples.items():
-        for record in records:
-            try:
-                example = registry.example(record["id"])
-            except UnknownNameError:
-                outdated.append(docname)
-                break
-            if not record["ok"] or cache.current_key(example) != record["key"]:
-                outdated.append(docname)
-                break
-    slugs = [c.slug for c in registry.chapter_list()]
+    versions = library_versions()
+    outdated = [
+        docname
+        for docname, records in env.rindoku_examples.items()
+        if any(
+            not record["ok"]
+            or record["versions"] != versions
+            or file_digests(record["files"]) != record["files"]
+            for record in records
+        )
+    ]
+    slugs = [c.slug for c in registry_of(app).chapter_list()]
     if slugs != env.rindoku_chapters:
         env.rindoku_chapters = slugs
         outdated.extend(env.rindoku_chapter_docs)

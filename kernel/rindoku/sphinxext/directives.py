@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from rindoku.examples import Example, example_script
-from rindoku.execution import ExampleCache, ExampleResult
+from rindoku.execution import ExampleCache, ExampleResult, file_digests, library_versions
 from rindoku.registry import Registry, UnknownNameError
 from rindoku.sphinxext.nodes import make_details
 from rindoku.sphinxext.state import cache_dir, registry_of
@@ -106,11 +107,9 @@ class ExampleDirective(RindokuDirective):
         except UnknownNameError as exc:
             raise self.error(f"rindoku-example: {exc}") from exc
         cache = ExampleCache(cache_dir(self.env.app))
-        if example.size == "quick":
-            result = cache.run(example)
-        else:
-            result = cache.lookup(example)
-        self._record(example, result, cache)
+        # quick examples run now; long ones are shown if a result is cached
+        result = cache.run(example) if example.size == "quick" else cache.lookup(example)
+        self._record(example, result)
 
         box = nodes.container(classes=["rindoku-example"])
         box += self.label(f"Example: {example.title} ({example.id})")
@@ -132,7 +131,10 @@ class ExampleDirective(RindokuDirective):
             box += self._output(result)
         return [box]
 
-    def _record(self, example: Example, result: ExampleResult | None, cache: ExampleCache) -> None:
+    def _record(self, example: Example, result: ExampleResult | None) -> None:
+        """Remember the run, and the files it depends on, to tell when it is out of date."""
+        plugin = self.registry.examples[example.id].plugin
+        files = [*(result.modules.values() if result else []), self.registry.plugin_file(plugin)]
         records = self.env.rindoku_examples.setdefault(self.env.docname, [])  # type: ignore[attr-defined]
         records.append({
             "id": example.id,
@@ -140,7 +142,8 @@ class ExampleDirective(RindokuDirective):
             "seconds": result.seconds if result else 0.0,
             "status": "not run (long)" if result is None
             else "cached" if result.cached else "ran" if result.ok else "FAILED",
-            "key": cache.current_key(example),
+            "files": file_digests(f for f in files if f),
+            "versions": library_versions(),
         })
 
     def _output(self, result: ExampleResult) -> list[nodes.Node]:
@@ -156,7 +159,7 @@ class ExampleDirective(RindokuDirective):
         return out
 
     def _script_link(self, example: Example, cache: ExampleCache) -> nodes.paragraph:
-        script = cache.root / example.id / f"{example.id.replace('.', '_')}.py"
+        script = cache.root / example.id / f"{re.sub(r'[^0-9a-zA-Z]+', '_', example.id)}.py"
         script.parent.mkdir(parents=True, exist_ok=True)
         text = example_script(example)
         if not script.exists() or script.read_text(encoding="utf-8") != text:

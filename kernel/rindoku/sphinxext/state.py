@@ -10,14 +10,25 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from rindoku.registry import Registry, load_registry
+from rindoku.registry import (
+    Registry,
+    installed_entry_points,
+    load_registry,
+    module_entry_points,
+)
 
 
 def registry_of(app: Sphinx) -> Registry:
-    """The registry of this build's plugins, loaded on first use."""
+    """The registry of this build's plugins, loaded on first use.
+
+    Besides the installed plugins, ``rindoku_plugins`` in ``conf.py`` may name
+    plugin modules to load directly (a chapter being tried out before it is
+    installed).
+    """
     registry = getattr(app, "_rindoku_registry", None)
     if registry is None:
-        registry = load_registry()
+        extra = module_entry_points(app.config.rindoku_plugins)
+        registry = load_registry(entry_points=[*installed_entry_points(), *extra])
         app._rindoku_registry = registry  # type: ignore[attr-defined]
     return registry
 

@@ -1,0 +1,125 @@
+"""The course book: built by Sphinx, with executed examples, exercises and the chapter list."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
+
+
+def sphinx(source: Path, out: Path, *extra: str, env: dict | None = None):
+    command = [sys.executable, "-m", "sphinx", "-b", "html", *extra,
+               str(source), str(out / "html"), "-d", str(out / "doctrees")]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """The real book, built once into a temporary folder (warnings are errors)."""
+    out = tmp_path_factory.mktemp("book")
+    done = sphinx(ROOT / "docs", out, "-W", "--keep-going")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out, done
+
+
+def test_the_index_lists_the_chapters_from_the_registry(book):
+    out, _ = book
+    index = (out / "html" / "index.html").read_text()
+    assert 'href="chapters/backprop.html"' in index
+    assert "誤差逆伝播法" in index
+
+
+def test_the_backprop_page_has_executed_output_and_figures(book):
+    """The spiral example's printed accuracy and its two figures are on the page."""
+    out, _ = book
+    page = (out / "html" / "chapters" / "backprop.html").read_text()
+    assert "accuracy" in page
+    images = re.findall(r'<img[^>]+src="\.\./(_images/[^"]+\.png)"', page)
+    assert len(images) >= 3
+    for image in images:
+        assert (out / "html" / image).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_backprop_page_shows_real_source_and_hidden_solutions(book):
+    out, _ = book
+    page = (out / "html" / "chapters" / "backprop.html").read_text()
+    space = r'(<span class="w"> </span>| )'
+    assert re.search(rf'class</span>{space}<span class="nc">Affine</span>', page)
+    assert page.count('<details class="rindoku-details"') >= 3
+    assert "NotImplementedError" in page  # the starter code
+    assert 'download="" href="../_downloads/' in page
+    assert "backprop_spiral.py" in page
+
+
+def test_the_glossary_is_made_from_the_chapters(book):
+    out, _ = book
+    glossary = (out / "html" / "glossary.html").read_text()
+    assert "計算グラフ" in glossary and "computational graph" in glossary
+
+
+def test_the_build_ends_with_a_summary_of_examples(book):
+    _, done = book
+    assert "rindoku: examples of this build" in done.stdout
+    assert re.search(r"backprop\.spiral\s+ran", done.stdout)
+
+
+def test_a_rebuild_without_changes_runs_no_example(book):
+    """Everything is cached: the second build reads no page and runs nothing."""
+    out, _ = book
+    done = sphinx(ROOT / "docs", out, "-W", "--keep-going")
+    assert done.returncode == 0, done.stderr
+    assert "rindoku: no example needed running" in done.stdout
+
+
+BROKEN_PLUGIN = '''\
+from pathlib import Path
+
+from rindoku import Chapter, Example, hookimpl
+
+
+def explode(rng):
+    print("about to fail")
+    raise RuntimeError("the example is broken")
+
+
+@hookimpl
+def rindoku_chapter():
+    return Chapter(slug="demo", number=9, title="Demo", title_ja="デモ",
+                   page=Path(__file__).with_name("demo.md"))
+
+
+@hookimpl
+def rindoku_examples():
+    return [Example("demo.explode", "Explodes", explode)]
+'''
+
+
+def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
+    """The failure is at the example's line, with its traceback, and in the summary."""
+    plugin_dir = tmp_path / "plugin"
+    plugin_dir.mkdir()
+    (plugin_dir / "rindoku_demo_broken.py").write_text(BROKEN_PLUGIN)
+    (plugin_dir / "demo.md").write_text("# Demo\n\n```{rindoku-example} demo.explode\n```\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(textwrap.dedent("""\
+        extensions = ["myst_parser", "rindoku.sphinxext"]
+        rindoku_plugins = ["rindoku_demo_broken"]
+        """))
+    (docs / "index.md").write_text("# Test\n\n```{rindoku-chapters}\n```\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(plugin_dir)}
+    done = sphinx(docs, tmp_path / "out", env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "demo.md:3" in output or "chapters/demo.md:3" in output
+    assert "RuntimeError: the example is broken" in output
+    assert re.search(r"demo\.explode\s+FAILED", output)
+    assert "1 example(s) raised: demo.explode" in output

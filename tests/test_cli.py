@@ -1,0 +1,127 @@
+"""The rindoku command: every command, and the bad inputs a member will type."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rindoku.cli import main
+
+EXERCISE = "backprop.sigmoid-backward"
+
+
+def rindoku(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script, as a member would."""
+    command = [str(Path(sys.executable).with_name("rindoku")), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_list_shows_every_kind(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("chapters", "layers", "optimizers", "models", "datasets", "examples",
+                    "exercises"):
+        assert f"\n{heading} (" in f"\n{out}"
+    assert "backprop" in out and "誤差逆伝播法" in out
+    assert "Affine" in out and "backprop.spiral" in out and EXERCISE in out
+
+
+def test_list_one_kind(capsys):
+    assert main(["list", "examples"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("examples (")
+    assert "layers (" not in out
+
+
+def test_plugins_shows_versions_and_locations(capsys):
+    assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    assert "backprop" in out and "rindoku 0.1.0" in out
+    assert "rindoku_backprop.plugin" in out and "plugin.py" in out
+
+
+def test_a_typo_gets_one_line_with_the_closest_id():
+    """No traceback: one line on stderr naming the closest ids, exit status 2."""
+    done = rindoku("run", "backprop.spiarl")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "rindoku: error: no example named 'backprop.spiarl'; did you mean backprop.spiral? "
+        "(see 'rindoku list')"
+    ]
+
+
+def test_run_prints_output_and_writes_figures(tmp_path):
+    done = rindoku("run", "backprop.spiral", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    figures = [line.removeprefix("figure: ") for line in done.stdout.splitlines()
+               if line.startswith("figure: ")]
+    assert len(figures) == 2
+    for figure in figures:
+        assert (tmp_path / figure).read_bytes()[:4] == b"\x89PNG"
+    assert "accuracy" in done.stdout
+
+
+def test_exercise_start_writes_the_starter_and_never_overwrites(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["exercise", "start", EXERCISE]) == 0
+    path = tmp_path / "backprop_sigmoid_backward.py"
+    assert "NotImplementedError" in path.read_text()
+
+    path.write_text("# my work\n")
+    assert main(["exercise", "start", EXERCISE]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert path.read_text() == "# my work\n"
+
+    assert main(["exercise", "start", EXERCISE, "--force"]) == 0
+    assert "NotImplementedError" in path.read_text()
+
+
+def test_exercise_check_tells_not_attempted_from_passed(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    main(["exercise", "start", EXERCISE])
+    capsys.readouterr()
+    assert main(["exercise", "check", EXERCISE, "backprop_sigmoid_backward.py"]) == 1
+    assert "not attempted" in capsys.readouterr().out
+
+    assert main(["exercise", "solution", EXERCISE]) == 0
+    Path("solved.py").write_text(capsys.readouterr().out)
+    assert main(["exercise", "check", EXERCISE, "solved.py"]) == 0
+    assert "passed" in capsys.readouterr().out
+
+
+def test_exercise_check_of_a_missing_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["exercise", "check", EXERCISE, "nope.py"]) == 2
+    assert "rindoku exercise start" in capsys.readouterr().err
+
+
+def test_exercise_hints(capsys):
+    assert main(["exercise", "hint", EXERCISE]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("hint 1 of ")
+    assert f"rindoku exercise hint {EXERCISE} 2" in out
+    assert main(["exercise", "hint", EXERCISE, "--all"]) == 0
+    assert "hint 2 of" in capsys.readouterr().out
+    assert main(["exercise", "hint", EXERCISE, "99"]) == 2
+    assert "has hints 1 to" in capsys.readouterr().err
+
+
+def test_an_unknown_exercise_suggests_the_closest(capsys):
+    assert main(["exercise", "hint", "backprop.sigmoid-backwrd"]) == 2
+    assert f"did you mean {EXERCISE}" in capsys.readouterr().err
+
+
+def test_book_outside_a_checkout_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["book"]) == 2
+    assert "inside one" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["list", "widgets"]])
+def test_bad_usage_exits_with_status_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2

@@ -1,0 +1,174 @@
+"""The plugin manager and the registry: discovery, merging and broken plugins."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+import pytest
+
+from rindoku import Chapter, Example, hookimpl
+from rindoku.registry import PluginError, UnknownNameError, load_registry
+
+
+def _chapter(slug: str, number: int = 90) -> Chapter:
+    return Chapter(slug=slug, number=number, title=slug.title(), title_ja="テスト",
+                   page=Path(f"{slug}.md"))
+
+
+class Dense:
+    """A layer class for registry tests."""
+
+    params: list = []
+    grads: list = []
+
+
+def _noop(rng) -> None:
+    """An example that does nothing."""
+
+
+class Alpha:
+    @hookimpl
+    def rindoku_chapter(self):
+        return _chapter("alpha", 91)
+
+    @hookimpl
+    def rindoku_layers(self):
+        return [Dense]
+
+    @hookimpl
+    def rindoku_examples(self):
+        return [Example("alpha.first", "First", _noop)]
+
+
+class Beta:
+    @hookimpl
+    def rindoku_chapter(self):
+        return _chapter("beta", 90)
+
+    @hookimpl
+    def rindoku_layers(self):
+        return [Dense]  # the same name as Alpha's
+
+
+def test_builtin_chapter_is_discovered_through_the_entry_point():
+    """The backprop chapter is found through the 'rindoku' entry point group."""
+    names = [ep.name for ep in importlib.metadata.entry_points(group="rindoku")]
+    assert "backprop" in names
+    registry = load_registry()
+    assert registry.problems == []
+    assert "backprop" in registry.chapters
+    info = next(p for p in registry.plugins if p.name == "backprop")
+    assert info.distribution == "rindoku"
+    assert info.module == "rindoku_backprop.plugin"
+    assert info.location.endswith("plugin.py")
+
+
+def test_throwaway_plugins_merge_in_chapter_order():
+    """Chapters are ordered by number; each item remembers its plugin."""
+    registry = load_registry(entry_points=[], plugins=[("alpha", Alpha()), ("beta", Beta())])
+    assert [c.slug for c in registry.chapter_list()] == ["beta", "alpha"]
+    assert registry.examples["alpha.first"].plugin == "alpha"
+    assert registry.example("alpha.first").title == "First"
+
+
+def test_a_name_contributed_twice_names_both_plugins():
+    """Two plugins contributing 'Dense' is a problem naming both; the first is kept."""
+    registry = load_registry(entry_points=[], plugins=[("alpha", Alpha()), ("beta", Beta())])
+    assert registry.layers["Dense"].plugin == "alpha"
+    [problem] = registry.problems
+    assert problem.plugin == "beta"
+    assert "'Dense' is contributed by both 'alpha' and 'beta'" in str(problem)
+    with pytest.raises(PluginError, match="contributed by both 'alpha' and 'beta'"):
+        registry.raise_for_problems()
+
+
+def test_a_plugin_that_fails_to_import_is_reported_and_the_others_load():
+    """An import error is a problem named after the plugin; other chapters still work."""
+    broken = importlib.metadata.EntryPoint(
+        name="broken", value="rindoku_no_such_chapter.plugin", group="rindoku"
+    )
+    registry = load_registry(entry_points=[broken], plugins=[("alpha", Alpha())])
+    [problem] = registry.problems
+    assert problem.plugin == "broken"
+    assert "failed to import" in problem.message
+    assert "rindoku_no_such_chapter" in problem.message
+    assert "alpha" in registry.chapters
+
+
+def test_a_misspelt_hook_is_rejected_with_a_suggestion():
+    """A hook implementation without a specification is named, with the closest hook."""
+
+    class Typo:
+        @hookimpl
+        def rindoku_chapter(self):
+            return _chapter("typo")
+
+        @hookimpl
+        def rindoku_layer(self):
+            return []
+
+    registry = load_registry(entry_points=[], plugins=[("typo", Typo()), ("alpha", Alpha())])
+    [problem] = registry.problems
+    assert problem.plugin == "typo"
+    assert "unknown hook 'rindoku_layer'" in problem.message
+    assert "rindoku_layers" in problem.message
+    assert "typo" not in registry.chapters
+    assert "alpha" in registry.chapters
+
+
+def test_a_hook_returning_the_wrong_type_is_reported():
+    """A hook must return what its specification says; a wrong type names the hook."""
+
+    class Wrong:
+        @hookimpl
+        def rindoku_chapter(self):
+            return {"slug": "wrong"}
+
+        @hookimpl
+        def rindoku_layers(self):
+            return Dense  # not a list
+
+    registry = load_registry(entry_points=[], plugins=[("wrong", Wrong())])
+    messages = sorted(p.message for p in registry.problems)
+    assert any("rindoku_chapter must return Chapter objects, got dict" in m for m in messages)
+    assert any("rindoku_layers must return a list, got type" in m for m in messages)
+
+
+def test_a_hook_that_raises_is_reported():
+    """An exception inside a hook is a problem, not a crash."""
+
+    class Raises:
+        @hookimpl
+        def rindoku_chapter(self):
+            raise RuntimeError("boom")
+
+    registry = load_registry(entry_points=[], plugins=[("raises", Raises())])
+    assert "rindoku_chapter raised RuntimeError: boom" in registry.problems[0].message
+
+
+def test_example_ids_must_start_with_the_chapter_slug():
+    """An example of chapter 'alpha' must be called 'alpha.<name>'."""
+
+    class Misnamed(Alpha):
+        @hookimpl
+        def rindoku_examples(self):
+            return [Example("other.first", "First", _noop)]
+
+    registry = load_registry(entry_points=[], plugins=[("alpha", Misnamed())])
+    assert "must look like 'alpha.<name>'" in registry.problems[0].message
+    assert registry.examples == {}
+
+
+def test_unknown_names_suggest_the_closest_ids():
+    """A typo gets the closest registered ids."""
+    registry = load_registry()
+    with pytest.raises(UnknownNameError, match=r"no example named 'backprop.spiarl'; "
+                                               r"did you mean backprop.spiral"):
+        registry.example("backprop.spiarl")
+
+
+def test_an_invalid_slug_is_refused():
+    """Chapter slugs are lower-case letters and digits."""
+    with pytest.raises(ValueError, match="slug 'RNN-LM' is not valid"):
+        _chapter("RNN-LM")
