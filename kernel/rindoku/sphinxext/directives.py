@@ -171,7 +171,8 @@ class ExampleDirective(RindokuDirective):
         reference += nodes.literal(script.name, f"Download {script.name}")
         para = nodes.paragraph()
         para += reference
-        para += nodes.Text(f" · or run it here: rindoku run {example.id}")
+        para += nodes.Text(" · or run it in a terminal: ")
+        para += nodes.literal("", f"rindoku run {example.id}")
         return para
 
 
@@ -213,9 +214,9 @@ class ChaptersDirective(TocTree, RindokuDirective):
     def run(self) -> list[nodes.Node]:
         chapters = self.registry.chapter_list()
         self.env.rindoku_chapter_docs.add(self.env.docname)  # type: ignore[attr-defined]
-        rows = ["| | Chapter | 日本語 | Covers | Source |", "|---|---|---|---|---|"]
+        rows = ["| | Chapter | Covers | Source |", "|---|---|---|---|"]
         for c in chapters:
-            rows.append(f"| {c.number} | {{doc}}`{c.title} <chapters/{c.slug}>` | {c.title_ja} "
+            rows.append(f"| {c.number} | {{doc}}`{c.title} <chapters/{c.slug}>` ({c.title_ja}) "
                         f"| {c.summary} | {c.source} |")
         table = self.parse_markdown("\n".join(rows))
         self.content = StringList([f"chapters/{c.slug}" for c in chapters])
