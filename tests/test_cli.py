@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,15 @@ def test_bad_usage_exits_with_status_2(argv, capsys):
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
+
+
+def test_book_builds_the_checkout_it_is_given(tmp_path):
+    """'rindoku book --root' builds docs/ of that checkout into docs/_build/html."""
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "docs", tmp_path / "docs",
+                    ignore=shutil.ignore_patterns("_build", "chapters"))
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'copy'\n")
+    done = rindoku("book", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "the book is at" in done.stdout
+    assert (tmp_path / "docs" / "_build" / "html" / "chapters" / "backprop.html").is_file()

@@ -18,6 +18,25 @@ __all__ = ["Progress", "progress"]
 T = TypeVar("T")
 
 
+class _PrintAroundBar:
+    """Stands in for ``sys.stdout`` while a bar is shown, so that a ``print``
+    clears the bar first and the bar is drawn again below the printed line."""
+
+    def __init__(self, stdout: TextIO, bar: Progress) -> None:
+        self._stdout, self._bar = stdout, bar
+
+    def write(self, text: str) -> int:
+        self._bar.clear()
+        written = self._stdout.write(text)
+        self._stdout.flush()
+        if text.endswith("\n"):
+            self._bar.draw()
+        return written
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stdout, name)
+
+
 class Progress:
     """Counts steps and reports them, as a bar or as plain log lines.
 
@@ -41,6 +60,10 @@ class Progress:
         self._log_every = max(1, int(total * log_every)) if total else 1
         self._start = time.perf_counter()
         self._last_draw = 0.0
+        self._drawn = False  # is the bar on the terminal's current line?
+        self._stdout: TextIO | None = None
+        if self._terminal and sys.stdout.isatty():
+            self._stdout, sys.stdout = sys.stdout, _PrintAroundBar(sys.stdout, self)  # type: ignore[assignment]
 
     def set_postfix(self, text: str) -> None:
         """Show ``text`` after the counts (for example the current loss)."""
@@ -53,16 +76,32 @@ class Progress:
             now = time.perf_counter()
             if now - self._last_draw > 0.1 or self.count >= self.total:
                 self._last_draw = now
-                self._stream.write("\r" + self._line(bar=True))
-                self._stream.flush()
+                self.draw()
         elif self.count % self._log_every == 0 or self.count == self.total:
             self._stream.write(self._line(bar=False) + "\n")
 
-    def close(self) -> None:
-        """Finish the bar's line (in a terminal)."""
-        if self._terminal:
-            self._stream.write("\r" + self._line(bar=True) + "\n")
+    def draw(self) -> None:
+        """Draw the bar over the current terminal line."""
+        self._stream.write("\r\x1b[K" + self._line(bar=True))
+        self._stream.flush()
+        self._drawn = True
+
+    def clear(self) -> None:
+        """Erase the bar from the current terminal line, if it is there."""
+        if self._drawn:
+            self._stream.write("\r\x1b[K")
             self._stream.flush()
+            self._drawn = False
+
+    def close(self) -> None:
+        """Leave the final bar on its own line, and give ``sys.stdout`` back."""
+        if self._stdout is not None:
+            sys.stdout, self._stdout = self._stdout, None
+        if self._terminal:
+            self.draw()
+            self._stream.write("\n")
+            self._stream.flush()
+            self._drawn = False
 
     def _line(self, bar: bool) -> str:
         elapsed = time.perf_counter() - self._start
