@@ -54,3 +54,18 @@ def test_every_hook_is_documented(hook):
     """Each hook specification says when it is called and what it returns."""
     doc = inspect.getdoc(getattr(hookspecs, hook))
     assert doc and "return" in doc.lower()
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY.optimizers))
+def test_every_optimizer_updates_in_place_and_returns_nothing(name):
+    """Built with its defaults, an optimizer changes the very arrays it is given."""
+    rng = np.random.default_rng(0)
+    optimizer = REGISTRY.optimizers[name].value()
+    params = [rng.standard_normal((3, 2)), rng.standard_normal(4)]
+    grads = [rng.standard_normal((3, 2)), rng.standard_normal(4)]
+    before = [p.copy() for p in params]
+    kept = list(params)
+    for _ in range(3):
+        assert optimizer.update(params, grads) is None
+    assert all(a is b for a, b in zip(params, kept, strict=True))
+    assert all(not np.array_equal(a, b) for a, b in zip(params, before, strict=True))

@@ -62,7 +62,13 @@ class Model(Layer, Protocol):
 
 @runtime_checkable
 class Optimizer(Protocol):
-    """Updates parameters from their gradients, in place."""
+    """Updates parameters from their gradients, in place.
+
+    An optimizer with state (a velocity, running averages) keeps it as lists
+    parallel to ``params``: the i-th state belongs to the i-th parameter, so
+    every call must pass the parameters in the same order (the
+    :class:`~rindoku.trainer.Trainer` does).
+    """
 
     def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Apply one update step to every array in ``params``."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rindoku.progress import progress
+from rindoku.trainer import Trainer, accuracy
 from rindoku_backprop.datasets import load_spiral
 from rindoku_backprop.gradcases import GRADIENT_CASES
 from rindoku_backprop.layers import AddLayer, MulLayer
 from rindoku_backprop.models import TwoLayerNet
+from rindoku_optimizers.optimizers import SGD
 
 __all__ = ["apple", "gradient_check_table", "spiral"]
 
@@ -139,51 +140,23 @@ def gradient_check_table(rng: np.random.Generator) -> None:
 def spiral(rng: np.random.Generator) -> None:
     """Train a two-layer net on the spiral data set with mini-batch SGD.
 
-    Every epoch visits the 300 points once, in a new random order, 30 at a
-    time; each mini-batch takes one step ``param -= lr * grad``.
+    The kernel's Trainer runs the loop: every epoch visits the 300 points once,
+    in a new random order, 30 at a time, and each mini-batch takes one step
+    ``param -= lr * grad``.
     """
-    max_epoch = 300
-    batch_size = 30
-    hidden_size = 10
-    learning_rate = 1.0
-
     x, t = load_spiral(rng)
-    model = TwoLayerNet(input_size=2, hidden_size=hidden_size, output_size=3, rng=rng)
+    model = TwoLayerNet(input_size=2, hidden_size=10, output_size=3, rng=rng)
+    trainer = Trainer(model, SGD(lr=1.0), rng=rng)
+    history = trainer.fit(x, t, max_epoch=300, batch_size=30, eval_interval=10)
 
-    data_size = len(x)
-    max_iters = data_size // batch_size
-    loss_list = []
-
-    for epoch in progress(range(max_epoch), desc="epoch"):
-        # shuffle the data
-        idx = rng.permutation(data_size)
-        x = x[idx]
-        t = t[idx]
-
-        total_loss = 0.0
-        for iters in range(max_iters):
-            batch_x = x[iters * batch_size:(iters + 1) * batch_size]
-            batch_t = t[iters * batch_size:(iters + 1) * batch_size]
-
-            # compute the gradients, then update the parameters in place
-            loss = model.forward(batch_x, batch_t)
-            model.backward()
-            for param, grad in zip(model.params, model.grads, strict=True):
-                param -= learning_rate * grad
-            total_loss += loss
-
-        loss_list.append(total_loss / max_iters)
-        if (epoch + 1) % 30 == 0:
-            print(f"epoch {epoch + 1:3d} | loss {loss_list[-1]:.3f}")
-
-    accuracy = np.mean(model.predict(x).argmax(axis=1) == t.argmax(axis=1))
-    print(f"training accuracy: {accuracy:.3f}")
+    for epoch in range(30, 301, 30):
+        print(f"epoch {epoch:3d} | loss {history.epoch_losses[epoch - 1]:.3f}")
+    train_accuracy = accuracy(model, x, t)
+    print(f"training accuracy: {train_accuracy:.3f}")
 
     # the loss curve
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(np.arange(1, max_epoch + 1), loss_list)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("average loss")
+    trainer.plot(ax)
     ax.set_title("Training loss of TwoLayerNet on the spiral data set")
     ax.grid(alpha=0.3)
 
@@ -205,5 +178,5 @@ def spiral(rng: np.random.Generator) -> None:
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
-    ax.set_title(f"Decision boundary (training accuracy {accuracy:.1%})")
+    ax.set_title(f"Decision boundary (training accuracy {train_accuracy:.1%})")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
