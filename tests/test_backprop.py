@@ -251,7 +251,7 @@ def test_spiral_example_learns_the_spiral(tmp_path, capsys):
     out = capsys.readouterr().out
     accuracy = float(re.search(r"training accuracy: ([\d.]+)", out).group(1))
     assert accuracy > 0.9
-    losses = [float(v) for v in re.findall(r"epoch +\d+ \| loss ([\d.]+)", out)]
+    losses = [float(v) for v in re.findall(r"epoch \d+, loss ([\d.]+)", out)]
     assert len(losses) == 10 and losses[-1] < losses[0]
     assert [path.name for path in figures] == ["figure-1.png", "figure-2.png"]
 

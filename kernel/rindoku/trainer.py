@@ -185,7 +185,8 @@ class Trainer:
                 "use a smaller batch_size"
             )
         self.history = history = LossHistory(eval_interval=eval_interval)
-        bar = Progress(max_epoch * max_iters, desc="train", unit="it") if self.progress else None
+        bar = (Progress(max_epoch * max_iters, desc="train", unit="it", log_every=0.1)
+               if self.progress else None)
         total_loss, loss_count, done = 0.0, 0, 0
         try:
             for epoch in range(max_epoch):
@@ -211,7 +212,8 @@ class Trainer:
                         history.losses.append(total_loss / loss_count)
                         total_loss, loss_count = 0.0, 0
                     if bar:
-                        bar.set_postfix(f"epoch {epoch + 1}, loss {loss:.4f}")
+                        average = epoch_loss / (iteration + 1)
+                        bar.set_postfix(f"epoch {epoch + 1}, loss {average:.4f}")
                         bar.update()
                 history.epoch_losses.append(epoch_loss / max_iters)
                 if x_val is not None and t_val is not None:
