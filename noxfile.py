@@ -1,4 +1,6 @@
-"""Development sessions: ``nox -s tests``, ``nox -s book``, ``nox -s lint``."""
+"""Development sessions: ``nox -s tests``, ``nox -s book``, ``nox -s lint``, ``nox -s bench``."""
+
+from pathlib import Path
 
 import nox
 
@@ -25,7 +27,16 @@ def book(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Run every benchmark in benchmarks/ and print its figures."""
+    session.install("-e", ".")
+    for script in sorted(Path("benchmarks").glob("bench_*.py")):
+        session.run("python", str(script), *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Check style with ruff."""
     session.install("ruff")
-    session.run("ruff", "check", "kernel", "plugins", "tests", "noxfile.py", "docs/conf.py")
+    session.run("ruff", "check", "kernel", "plugins", "tests", "benchmarks", "noxfile.py",
+                "docs/conf.py")

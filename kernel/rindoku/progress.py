@@ -58,6 +58,7 @@ class Progress:
         self._terminal = sys.stderr.isatty() if stream is None else stream.isatty()
         self._stream = stream or (sys.stderr if self._terminal else sys.stdout)
         self._log_every = max(1, int(total * log_every)) if total else 1
+        self._next_log = self._log_every
         self._start = time.perf_counter()
         self._last_draw = 0.0
         self._drawn = False  # is the bar on the terminal's current line?
@@ -77,8 +78,10 @@ class Progress:
             if now - self._last_draw > 0.1 or self.count >= self.total:
                 self._last_draw = now
                 self.draw()
-        elif self.count % self._log_every == 0 or self.count == self.total:
+        elif self.count >= self._next_log or self.count == self.total:
             self._stream.write(self._line(bar=False) + "\n")
+            while self._next_log <= self.count:
+                self._next_log += self._log_every
 
     def draw(self) -> None:
         """Draw the bar over the current terminal line."""
