@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -69,3 +70,15 @@ def test_every_optimizer_updates_in_place_and_returns_nothing(name):
         assert optimizer.update(params, grads) is None
     assert all(a is b for a, b in zip(params, kept, strict=True))
     assert all(not np.array_equal(a, b) for a, b in zip(params, before, strict=True))
+
+
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guides" / "plugins.md"
+
+
+@pytest.mark.parametrize(
+    "hook", [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction)
+             if n.startswith("rindoku_")]
+)
+def test_every_hook_is_in_the_plugin_guide(hook):
+    """'Writing a chapter plugin' documents every hook (from its specification)."""
+    assert f"autofunction:: rindoku.hookspecs.{hook}\n" in GUIDE.read_text()

@@ -1,4 +1,4 @@
-"""The ``rindoku`` command: list, run, exercise, plugins, book.
+"""The ``rindoku`` command: list, run, exercise, plugins, book, new-chapter.
 
 Every failure a user can cause (a misspelt id, a missing file, a file that
 would be overwritten) ends with one line on stderr and exit status 2; a check
@@ -22,6 +22,7 @@ from rindoku import __version__
 from rindoku.examples import run_example
 from rindoku.execution import check_file
 from rindoku.registry import Registry, UnknownNameError, load_registry
+from rindoku.scaffold import ScaffoldError, check_slug, new_chapter
 
 KINDS = ("chapters", "layers", "optimizers", "models", "datasets", "examples", "exercises")
 
@@ -136,11 +137,16 @@ def cmd_exercise_solution(registry: Registry, args: argparse.Namespace) -> int:
     return 0
 
 
-def find_checkout(start: Path) -> Path:
+def find_checkout(start: Path, for_new_chapter: bool = False) -> Path:
     """The rindoku checkout containing ``start``: the folder with docs/conf.py."""
     for folder in [start, *start.parents]:
         if (folder / "docs" / "conf.py").is_file() and (folder / "pyproject.toml").is_file():
             return folder
+    if for_new_chapter:
+        raise UsageError(
+            "not inside a rindoku checkout (a folder with docs/conf.py and pyproject.toml): "
+            "run this in one, or make a separate package with --package DIR"
+        )
     raise UsageError(
         "the book is built from a rindoku checkout: run 'rindoku book' inside one "
         "(a folder with docs/conf.py), or pass --root"
@@ -159,6 +165,44 @@ def cmd_book(registry: Registry, args: argparse.Namespace) -> int:
     if status == 0:
         print(f"\nthe book is at {build / 'html' / 'index.html'}")
     return status
+
+
+def cmd_new_chapter(registry: Registry, args: argparse.Namespace) -> int:
+    try:
+        check_slug(args.slug)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.slug in registry.chapters:
+        plugin = registry.chapters[args.slug].plugin
+        raise UsageError(f"a chapter {args.slug!r} is already installed (plugin {plugin!r}): "
+                         "choose another name")
+    number = max((c.number for c in registry.chapter_list()), default=0) + 1
+    title = args.title or args.slug.capitalize()
+    try:
+        if args.package:
+            written = new_chapter(args.slug, title, number=number, title_ja=args.title_ja,
+                                  package=Path(args.package))
+        else:
+            root = Path(args.root) if args.root else find_checkout(Path.cwd(), for_new_chapter=True)
+            written = new_chapter(args.slug, title, number=number, title_ja=args.title_ja,
+                                  root=root)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from exc
+    for path in written:
+        print(f"wrote {path}")
+    if args.package:
+        print(f"\nnext: pip install {args.package}   (then 'rindoku list' shows {args.slug!r})")
+        return 0
+    if args.no_install:
+        print(f"\nnext: pip install -e {root}   (registers the new entry point)")
+        return 0
+    print(f"\nregistering the chapter: pip install -e {root}", flush=True)
+    status = subprocess.call([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                              "-e", str(root)])
+    if status != 0:
+        raise UsageError(f"pip could not install {root}; run 'pip install -e {root}' yourself")
+    print(f"done: 'rindoku list' shows chapter {args.slug!r}; write chapters/{args.slug}.md")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,6 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = esub.add_parser("solution", help="print the reference solution")
     p.add_argument("id")
     p.set_defaults(func=cmd_exercise_solution)
+
+    p = sub.add_parser("new-chapter", help="scaffold a new chapter plugin")
+    p.add_argument("slug", help="the chapter's name: lower-case letters and digits (rnnlm)")
+    p.add_argument("--title", help="the chapter's title")
+    p.add_argument("--title-ja", default="", help="the chapter's Japanese title")
+    p.add_argument("--package", metavar="DIR", help="make a separate pip package in DIR")
+    p.add_argument("--root", help="the rindoku checkout (default: found from here)")
+    p.add_argument("--no-install", action="store_true",
+                   help="do not run 'pip install -e' to register the chapter")
+    p.set_defaults(func=cmd_new_chapter)
 
     p = sub.add_parser("book", help="build the course book (docs/_build/html)")
     p.add_argument("--clean", action="store_true", help="rebuild from scratch")
