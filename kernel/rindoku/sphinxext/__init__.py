@@ -40,7 +40,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", remember_docs_to_read)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
-    app.connect("env-updated", report_contribution_problems)
     app.connect("build-finished", copy_static_files)
     app.connect("build-finished", summarise_examples)
 
@@ -102,21 +101,13 @@ def copy_chapter_pages(app: Sphinx) -> None:
 
 
 def report_plugin_problems(app: Sphinx) -> None:
-    """Each plugin that failed to load is a warning (an error with ``-W``) naming it."""
-    for problem in registry_of(app).load_problems:
-        logger.warning("%s", problem, type="rindoku", subtype="plugin")
+    """Each broken plugin is a warning (an error with ``-W``) that names it.
 
-
-def report_contribution_problems(app: Sphinx, env: BuildEnvironment) -> None:
-    """Once documents were read, check everything the plugins contribute.
-
-    Each wrong contribution (a wrong type, a name taken twice …) is a warning
-    naming the plugin.  A build that reads nothing skips this: no plugin changed.
+    Every contribution is checked, on every build: a plugin installed or
+    broken since the last build is reported even when no page changed.
     """
-    registry = registry_of(app)
-    if env.rindoku_to_read:  # type: ignore[attr-defined]
-        for problem in registry.problems[len(registry.load_problems):]:
-            logger.warning("%s", problem, type="rindoku", subtype="plugin")
+    for problem in registry_of(app).problems:
+        logger.warning("%s", problem, type="rindoku", subtype="plugin")
 
 
 def outdated_example_docs(app: Sphinx, env: BuildEnvironment, added: set[str],
