@@ -120,3 +120,17 @@ def test_the_download_script_runs_on_its_own(demo):
     assert "draws(np.random.default_rng(3))" in script
     compile(script, "script.py", "exec")
     assert textwrap.dedent(script) == script
+
+
+def test_a_result_run_elsewhere_can_be_stored_for_the_book(demo, tmp_path):
+    """'rindoku run' of a long example stores its output and figures where the book looks."""
+    module, _ = demo
+    example = Example("demo.draws", "Draws", module.draws, size="long")
+    elsewhere = run_example_in_worker(example, tmp_path / "elsewhere")
+    cache = ExampleCache(tmp_path / "cache")
+    assert cache.lookup(example) is None
+    cache.store(example, elsewhere)
+    found = cache.lookup(example)
+    assert found is not None and found.cached
+    assert found.stdout == elsewhere.stdout
+    assert found.figures[0].read_bytes() == elsewhere.figures[0].read_bytes()

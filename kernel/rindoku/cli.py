@@ -8,6 +8,8 @@ that does not pass ends with status 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -17,10 +19,11 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from rindoku import __version__
-from rindoku.examples import run_example
-from rindoku.execution import check_file
+from rindoku.examples import Example, run_example
+from rindoku.execution import ExampleCache, ExampleResult, check_file
 from rindoku.registry import Registry, UnknownNameError, load_registry
 from rindoku.scaffold import ScaffoldError, check_slug, new_chapter
 
@@ -69,22 +72,61 @@ def cmd_plugins(registry: Registry, args: argparse.Namespace) -> int:
     return 0
 
 
+class _Tee(io.TextIOBase):
+    """Writes to the terminal and keeps a copy (for the book's cache)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.copy = stream, io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.copy.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
 def cmd_run(registry: Registry, args: argparse.Namespace) -> int:
     example = registry.example(args.id)
     seed = example.seed if args.seed is None else args.seed
     outdir = Path(args.out) / example.id
     print(f"running {example.id}: {example.title} (seed {seed})", flush=True)
     start = time.perf_counter()
+    tee = _Tee(sys.stdout)
     try:
-        figures = run_example(example.function, seed, outdir)
+        with contextlib.redirect_stdout(tee):
+            figures = run_example(example.function, seed, outdir)
     except Exception:
         traceback.print_exc()
         print(f"rindoku: example {example.id!r} raised (traceback above)", file=sys.stderr)
         return 1
-    print(f"\nfinished in {time.perf_counter() - start:.1f} s")
+    seconds = time.perf_counter() - start
+    print(f"\nfinished in {seconds:.1f} s")
     for path in figures:
         print(f"figure: {path}")
+    if example.size == "long" and seed == example.seed:
+        _store_for_book(example, ExampleResult(example.id, tee.copy.getvalue(), figures, seconds))
     return 0
+
+
+def _store_for_book(example: Example, result: ExampleResult) -> None:
+    """Keep a long example's result where the book of this checkout finds it."""
+    try:
+        root = find_checkout(Path.cwd())
+    except UsageError:
+        return
+    result.modules = {
+        name: module.__file__
+        for name, module in list(sys.modules.items())
+        if (name.partition(".")[0] == "rindoku" or name.startswith("rindoku_"))
+        and getattr(module, "__file__", None)
+    }
+    cache = ExampleCache(root / "docs" / "_build" / "rindoku-cache")
+    cache.store(example, result)
+    print(f"the book will show this result (kept in {cache.root / example.id})")
 
 
 def cmd_exercise_start(registry: Registry, args: argparse.Namespace) -> int:

@@ -199,15 +199,36 @@ class ExampleCache:
         cached = self.lookup(example)
         if cached is not None:
             return cached
-        home = self.root / example.id
-        home.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix="run-", dir=home))
+        scratch = self._scratch(example)
         result = run_example_in_worker(example, scratch)
         if not result.ok:
             shutil.rmtree(scratch, ignore_errors=True)
             return result
-        key = example_key(example, result.modules)
-        final = home / key
+        return self._keep(example, scratch, result)
+
+    def store(self, example: Example, result: ExampleResult) -> ExampleResult:
+        """Cache a result produced elsewhere (``rindoku run`` of a long example)."""
+        scratch = self._scratch(example)
+        names = []
+        for number, figure in enumerate(result.figures, start=1):
+            names.append(f"figure-{number}.png")
+            shutil.copyfile(figure, scratch / names[-1])
+        data = {"stdout": result.stdout, "figures": names, "seconds": result.seconds,
+                "error": None, "modules": result.modules}
+        (scratch / "result.json").write_text(json.dumps(data), encoding="utf-8")
+        result = ExampleResult(example.id, result.stdout, [scratch / n for n in names],
+                               result.seconds, None, result.modules)
+        return self._keep(example, scratch, result)
+
+    def _scratch(self, example: Example) -> Path:
+        home = self.root / example.id
+        home.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="run-", dir=home))
+
+    def _keep(self, example: Example, scratch: Path, result: ExampleResult) -> ExampleResult:
+        """Rename a complete result into place, replacing the older one."""
+        home = scratch.parent
+        final = home / example_key(example, result.modules)
         for old in home.iterdir():  # keep only the newest result
             if old.is_dir() and old != scratch:
                 shutil.rmtree(old, ignore_errors=True)
