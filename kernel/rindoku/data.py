@@ -25,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from rindoku.persistence import readable_by_all
 from rindoku.progress import Progress
 
 __all__ = ["DataError", "DataFile", "cache_dir", "fetch", "sha256_of"]
@@ -123,6 +124,7 @@ def _download(url: str, target: Path, file: DataFile, timeout: float) -> Path:
                 bar.close()
         if digest.hexdigest() != file.sha256:
             raise DataError(f"wrong checksum (sha256 {digest.hexdigest()}, expected {file.sha256})")
+        readable_by_all(temporary)
         os.replace(temporary, target)
     finally:
         Path(temporary).unlink(missing_ok=True)

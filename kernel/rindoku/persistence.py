@@ -18,6 +18,13 @@ from rindoku.protocols import Layer
 __all__ = ["load_params", "save_arrays", "save_params"]
 
 
+def readable_by_all(path: str | Path) -> None:
+    """Give a temporary file (created private) the permissions of a normal new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def save_arrays(path: str | Path, **arrays: np.ndarray) -> Path:
     """Write ``arrays`` to the ``.npz`` file ``path`` atomically; return the path."""
     path = Path(path)
@@ -28,6 +35,7 @@ def save_arrays(path: str | Path, **arrays: np.ndarray) -> Path:
     try:
         with os.fdopen(handle, "wb") as file:
             np.savez(file, **arrays)
+        readable_by_all(temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
