@@ -1,0 +1,423 @@
+"""The layers of the CNN chapter: Convolution and Pooling, and the tools beneath them.
+
+Images travel through a CNN as 4-D arrays (N, C, H, W): N images of C
+channels, each H × W.  A filter bank W has shape (FN, C, FH, FW): FN filters,
+each with one FH × FW slice per input channel.
+
+``im2col`` unrolls every window a filter visits into one row of a matrix, so
+that a convolution becomes one matrix product; ``col2im`` adds such rows back
+into an image and is what the backward pass needs.  ``unfold`` and ``fold``
+do the same with one column per window, image by image, the layout the
+Convolution layer computes with.  All four work for any padding and stride,
+without a loop over images or output pixels (``col2im`` and ``fold`` loop over
+the FH × FW offsets within a window only).  ``conv2d_naive`` is the definition
+written out with loops, to read and to test against.
+
+Every layer has ``params`` and ``grads`` (parallel lists, gradients written in
+place), a ``forward`` that checks its input's shape and remembers what the
+backward pass needs, and a ``backward(dout)`` that returns dx.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Literal
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = [
+    "Convolution",
+    "Flatten",
+    "Pooling",
+    "col2im",
+    "conv2d_naive",
+    "conv_output_size",
+    "fold",
+    "im2col",
+    "unfold",
+]
+
+
+def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
+    """The output length along one axis: ``(input_size + 2 pad - filter_size) // stride + 1``.
+
+    When ``stride`` does not divide ``input_size + 2 pad - filter_size`` the
+    last rows (or columns) that no whole window reaches are left out, as in
+    the book.  A filter larger than the padded input is an error.
+    """
+    if stride < 1 or pad < 0:
+        raise ValueError(f"stride must be at least 1 and pad at least 0, got {stride} and {pad}")
+    if input_size + 2 * pad < filter_size:
+        raise ValueError(
+            f"a window of {filter_size} does not fit into an input of {input_size} "
+            f"with padding {pad}: use a smaller filter or more padding"
+        )
+    return (input_size + 2 * pad - filter_size) // stride + 1
+
+
+def _padded(x: np.ndarray, pad: int) -> np.ndarray:
+    """``x`` (N, C, H, W) with ``pad`` zeros around each image (``x`` itself if pad is 0)."""
+    if pad == 0:
+        return x
+    return np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], mode="constant")
+
+
+def unfold(
+    x: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+) -> np.ndarray:
+    """Unroll every filter window of ``x`` into a column, image by image.
+
+    x: (N, C, H, W).  Returns cols: (N, C * filter_h * filter_w, OH * OW), with
+    OH, OW the output size (:func:`conv_output_size`).  ``cols[n, :, i * OW + j]``
+    is the window of image ``n`` whose top-left corner is at ``(i * stride,
+    j * stride)`` of the padded image, channel by channel, each channel row by
+    row.  Per image this is the transpose of :func:`im2col`'s rows, and the
+    layout the Convolution layer computes with: the filters times ``cols[n]``
+    is then already image n's feature maps, (FN, OH * OW).
+    """
+    N, C, H, W = x.shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+
+    img = _padded(x, pad)
+    # every window, as a view of img (no copy): (N, C, OH, OW, FH, FW)
+    windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))
+    windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
+    # (N, C, FH, FW, OH, OW): for each offset, a whole row of windows is read at once;
+    # the only copy is made here
+    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * filter_h * filter_w, -1)
+    return cols
+
+
+def fold(
+    cols: np.ndarray,
+    input_shape: tuple[int, int, int, int],
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+) -> np.ndarray:
+    """Add the columns of ``cols`` back into images: the adjoint of :func:`unfold`.
+
+    cols: (N, C * filter_h * filter_w, OH * OW).  Returns (N, C, H, W) =
+    ``input_shape``.  A pixel covered by several windows receives the sum of
+    their values, which is exactly the gradient the pixel gets from all the
+    windows it took part in; the padding's share is dropped.  The loop runs
+    over the filter_h × filter_w offsets within a window only.
+    """
+    N, C, H, W = input_shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+    # (N, C, FH, FW, OH, OW), contiguous, so that each offset reads whole rows
+    cols = np.ascontiguousarray(cols.reshape(N, C, filter_h, filter_w, out_h, out_w))
+
+    img = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
+    for y in range(filter_h):
+        y_max = y + stride * out_h
+        for x in range(filter_w):
+            x_max = x + stride * out_w
+            img[:, :, y:y_max:stride, x:x_max:stride] += cols[:, :, y, x, :, :]
+
+    return img[:, :, pad : H + pad, pad : W + pad]
+
+
+def im2col(
+    input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+) -> np.ndarray:
+    """Unroll every filter window of ``input_data`` into a row of a 2-D array, as the book does.
+
+    input_data: (N, C, H, W).  Returns col: (N * OH * OW, C * filter_h * filter_w),
+    with OH, OW the output size (:func:`conv_output_size`).  Row ``(n * OH + i) * OW + j``
+    holds the window of image ``n`` whose top-left corner is at ``(i * stride,
+    j * stride)`` of the padded image, channel by channel, each channel row by row.
+    """
+    N, C, H, W = input_data.shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+
+    img = _padded(input_data, pad)
+    # every window, as a view of img (no copy): (N, C, OH, OW, FH, FW)
+    windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))
+    windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
+    # one row per window: the only copy is made here
+    col = windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, -1)
+    return col
+
+
+def col2im(
+    col: np.ndarray,
+    input_shape: tuple[int, int, int, int],
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+) -> np.ndarray:
+    """Add the rows of ``col`` back into images: the adjoint of :func:`im2col`, as in the book.
+
+    col: (N * OH * OW, C * filter_h * filter_w).  Returns (N, C, H, W) =
+    ``input_shape``; a pixel covered by several windows receives the sum of
+    their values.  The rows of one image are :func:`fold`'s columns.
+    """
+    N = input_shape[0]
+    cols = col.reshape(N, -1, col.shape[-1]).transpose(0, 2, 1)  # (N, C*FH*FW, OH*OW), a view
+    return fold(cols, input_shape, filter_h, filter_w, stride, pad)
+
+
+def conv2d_naive(
+    x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0
+) -> np.ndarray:
+    """The convolution by its definition, one output pixel at a time.
+
+    x: (N, C, H, W), W: (FN, C, FH, FW), b: (FN,).  Returns (N, FN, OH, OW):
+    each output pixel is the sum of a window of the padded input times a
+    filter, plus the filter's bias.  Slow (Python loops over every image and
+    output pixel), and therefore clear: the reference the fast layer must match.
+    """
+    N, C, H, Wd = x.shape
+    FN, _, FH, FW = W.shape
+    out_h = conv_output_size(H, FH, stride, pad)
+    out_w = conv_output_size(Wd, FW, stride, pad)
+    img = _padded(x, pad)
+
+    out = np.zeros((N, FN, out_h, out_w), dtype=np.result_type(x, W, b))
+    for n in range(N):
+        for i in range(out_h):
+            for j in range(out_w):
+                top, left = i * stride, j * stride
+                window = img[n, :, top : top + FH, left : left + FW]  # (C, FH, FW)
+                # every filter at once: multiply elementwise, add up over (C, FH, FW)
+                out[n, :, i, j] = np.sum(W * window, axis=(1, 2, 3)) + b
+    return out
+
+
+def _expect_image_batch(layer: str, x: np.ndarray, channels: int | None = None) -> None:
+    """Raise ValueError unless ``x`` is (N, C, H, W) with ``channels`` channels."""
+    shape = np.shape(x)
+    if channels is None:
+        if len(shape) != 4:
+            raise ValueError(f"{layer}: expected input of shape (N, C, H, W), got {shape}")
+    elif len(shape) != 4 or shape[1] != channels:
+        raise ValueError(
+            f"{layer}: expected input of shape (N, {channels}, H, W) with {channels} "
+            f"channel(s), got {shape}"
+        )
+
+
+def _expect_dout(layer: str, dout: np.ndarray, shape: tuple[int, ...]) -> None:
+    """Raise ValueError unless ``dout`` has the shape of the forward pass's output."""
+    if np.shape(dout) != shape:
+        raise ValueError(
+            f"{layer}.backward: expected dout of shape {shape} (the output of forward), "
+            f"got {np.shape(dout)}"
+        )
+
+
+class Convolution:
+    """The convolution layer (畳み込み層): FN filters slid over the input.
+
+    x: (N, C, H, W), W: (FN, C, FH, FW), b: (FN,), out: (N, FN, OH, OW) with
+    ``OH = (H + 2 pad - FH) // stride + 1`` (and OW alike).  Each output
+    channel is a feature map (特徴マップ): how strongly one filter matches the
+    input at each position.  The windows are unrolled as in im2col, one
+    column per window (:func:`unfold`), so that the forward pass is one matrix
+    product per image, filters (FN, C·FH·FW) times windows (C·FH·FW, OH·OW),
+    and the backward pass is two, and a :func:`fold`.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
+        if np.ndim(W) != 4 or np.shape(b) != (np.shape(W)[0],):
+            raise ValueError(
+                f"Convolution: W must have shape (FN, C, FH, FW) and b shape (FN,), "
+                f"got {np.shape(W)} and {np.shape(b)}"
+            )
+        self.params = [W, b]
+        self.grads = [np.zeros_like(W), np.zeros_like(b)]
+        self.stride = stride
+        self.pad = pad
+        self.x_shape: tuple[int, ...] | None = None
+        self.cols = None  # unfold(x), kept for dW
+        self.out_shape: tuple[int, ...] | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Return the feature maps (N, FN, OH, OW); remember the unrolled windows."""
+        W, b = self.params
+        FN, C, FH, FW = W.shape
+        _expect_image_batch("Convolution", x, C)
+        N, _, H, Wd = x.shape
+        out_h = conv_output_size(H, FH, self.stride, self.pad)
+        out_w = conv_output_size(Wd, FW, self.stride, self.pad)
+
+        cols = unfold(x, FH, FW, self.stride, self.pad)  # (N, C*FH*FW, OH*OW)
+        col_W = W.reshape(FN, -1)  # (FN, C*FH*FW): one filter per row
+        out = np.matmul(col_W, cols)  # (N, FN, OH*OW), one product per image
+        out += b.reshape(FN, 1)
+        out = out.reshape(N, FN, out_h, out_w)
+
+        self.x_shape, self.cols, self.out_shape = x.shape, cols, out.shape
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Write dW (FN, C, FH, FW) and db (FN,) into ``grads``; return dx (N, C, H, W)."""
+        W, b = self.params
+        FN, C, FH, FW = W.shape
+        _expect_dout("Convolution", dout, self.out_shape)
+        dout = dout.reshape(len(dout), FN, -1)  # (N, FN, OH*OW)
+
+        db = np.sum(dout, axis=(0, 2))
+        dW = np.matmul(dout, self.cols.transpose(0, 2, 1)).sum(axis=0)  # (FN, C*FH*FW)
+        self.grads[0][...] = dW.reshape(FN, C, FH, FW)
+        self.grads[1][...] = db
+
+        dcols = np.matmul(W.reshape(FN, -1).T, dout)  # (N, C*FH*FW, OH*OW)
+        dx = fold(dcols, self.x_shape, FH, FW, self.stride, self.pad)
+        return dx
+
+
+class Pooling:
+    """The pooling layer (プーリング層): the maximum or the mean of each window.
+
+    x: (N, C, H, W), out: (N, C, OH, OW), each channel pooled on its own, with
+    ``OH = (H + 2 pad - pool_h) // stride + 1`` (and OW alike).  ``stride``
+    defaults to the pool size, so that the windows tile the image, as is usual.
+    Padding is filled with zeros, as in the book.  Pooling has no parameters.
+
+    ``mode="max"`` passes each window's gradient to its largest element (the
+    first one, if several are equal); ``mode="average"`` shares it equally.
+    The loop runs over the pool_h × pool_w offsets within a window, each time
+    over a strided view of the whole batch; where the windows do not overlap,
+    which is the usual case, the backward pass writes instead of adding.
+    """
+
+    def __init__(
+        self,
+        pool_h: int,
+        pool_w: int,
+        stride: int | None = None,
+        pad: int = 0,
+        mode: Literal["max", "average"] = "max",
+    ) -> None:
+        if mode not in ("max", "average"):
+            raise ValueError(f"Pooling: mode must be 'max' or 'average', got {mode!r}")
+        self.params: list[np.ndarray] = []
+        self.grads: list[np.ndarray] = []
+        self.pool_h = pool_h
+        self.pool_w = pool_w
+        self.stride = stride
+        self.pad = pad
+        self.mode = mode
+        self.x_shape: tuple[int, ...] | None = None
+        self.img = None  # the padded input, kept by max pooling
+        self.out = None  # the output, kept by max pooling
+
+    def _strides(self) -> tuple[int, int]:
+        if self.stride is None:
+            return self.pool_h, self.pool_w
+        return self.stride, self.stride
+
+    def _windows(self, img: np.ndarray, out_h: int, out_w: int) -> Iterator[np.ndarray]:
+        """Yield, for each offset (y, x) within a window, the view of ``img`` it visits."""
+        stride_h, stride_w = self._strides()
+        for y in range(self.pool_h):
+            for x in range(self.pool_w):
+                yield img[:, :, y : y + stride_h * out_h : stride_h,
+                          x : x + stride_w * out_w : stride_w]
+
+    def _first_maxima(self, out_h: int, out_w: int) -> Iterator[np.ndarray]:
+        """Yield, for each offset in turn, a mask of the windows whose maximum it holds.
+
+        Where several elements of a window equal its maximum, only the first
+        offset's mask is true there, so that the window's gradient goes to one.
+        """
+        offsets = self.pool_h * self.pool_w
+        taken = None  # the windows whose maximum an earlier offset holds
+        for k, view in enumerate(self._windows(self.img, out_h, out_w)):
+            if taken is not None and k == offsets - 1:
+                yield ~taken  # the last offset: wherever no other one was the maximum
+                return
+            hit = view == self.out
+            if taken is None:
+                taken = hit.copy()
+            else:
+                hit &= ~taken
+                taken |= hit
+            yield hit
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Return the pooled maps (N, C, OH, OW)."""
+        _expect_image_batch("Pooling", x)
+        N, C, H, W = x.shape
+        stride_h, stride_w = self._strides()
+        out_h = conv_output_size(H, self.pool_h, stride_h, self.pad)
+        out_w = conv_output_size(W, self.pool_w, stride_w, self.pad)
+        img = _padded(x, self.pad)
+
+        windows = self._windows(img, out_h, out_w)
+        out = np.array(next(windows), dtype=np.result_type(x, np.float32))  # a copy
+        for view in windows:
+            if self.mode == "max":
+                np.maximum(out, view, out=out)
+            else:
+                out += view
+        if self.mode == "average":
+            out /= self.pool_h * self.pool_w
+
+        self.x_shape = x.shape
+        if self.mode == "max":
+            self.img, self.out = img, out
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return dx (N, C, H, W): each window's gradient to its maximum, or shared equally."""
+        N, C, H, W = self.x_shape
+        stride_h, stride_w = self._strides()
+        out_h = conv_output_size(H, self.pool_h, stride_h, self.pad)
+        out_w = conv_output_size(W, self.pool_w, stride_w, self.pad)
+        _expect_dout("Pooling", dout, (N, C, out_h, out_w))
+
+        # windows that do not overlap: each element gets one window's gradient at most,
+        # so it can be written instead of added; where they tile the padded input
+        # exactly, every element is written and nothing needs to be zeroed first
+        overlap = stride_h < self.pool_h or stride_w < self.pool_w
+        tiled = (not overlap and stride_h == self.pool_h and stride_w == self.pool_w
+                 and out_h * stride_h == H + 2 * self.pad
+                 and out_w * stride_w == W + 2 * self.pad)
+        make = np.empty if tiled else np.zeros
+        dimg = make((N, C, H + 2 * self.pad, W + 2 * self.pad),
+                    dtype=np.result_type(dout, np.float32))
+
+        offsets = self.pool_h * self.pool_w
+        if self.mode == "max":
+            shares = self._first_maxima(out_h, out_w)  # the whole gradient, or nothing
+        else:
+            shares = itertools.repeat(1.0 / offsets, offsets)  # an equal share for each
+        for dview, share in zip(self._windows(dimg, out_h, out_w), shares, strict=True):
+            if overlap:
+                dview += dout * share
+            else:
+                np.multiply(dout, share, out=dview)
+
+        return dimg[:, :, self.pad : H + self.pad, self.pad : W + self.pad]
+
+
+class Flatten:
+    """Flattens each sample into a row: x (N, d1, d2, …) to out (N, d1 * d2 * …).
+
+    Between the last pooling layer and the first Affine layer (全結合層);
+    backward gives the gradient its original shape back.
+    """
+
+    def __init__(self) -> None:
+        self.params: list[np.ndarray] = []
+        self.grads: list[np.ndarray] = []
+        self.x_shape: tuple[int, ...] | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Return ``x`` as (N, -1)."""
+        self.x_shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return ``dout`` in the shape of ``x``."""
+        return dout.reshape(self.x_shape)
