@@ -110,7 +110,7 @@ class Progress:
         elapsed = time.perf_counter() - self._start
         rate = self.count / elapsed if elapsed > 0 else 0.0
         head = f"{self.desc}: " if self.desc else ""
-        counts = f"{self.count}/{self.total}"
+        counts = f"{self.count:,}/{self.total:,}"
         speed = f"{rate:,.1f} {self.unit}/s"
         tail = f", {self.postfix}" if self.postfix else ""
         if not bar:  # a log line: no timing, so that the same run prints the same

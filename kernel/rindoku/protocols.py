@@ -6,7 +6,9 @@ Learning from Scratch 2*:
 
 * ``params`` and ``grads`` are parallel lists of NumPy arrays:
   ``grads[i]`` is the gradient of the loss with respect to ``params[i]`` and
-  has the same shape.
+  has the same shape.  (An embedding matrix's gradient may instead be a
+  :class:`rindoku.trainer.RowSparseGrad` holding only the rows a mini-batch
+  touched; an optimizer that does not know the type can call ``to_dense()``.)
 * ``backward`` writes gradients **in place** (``self.grads[0][...] = dW``),
   never rebinding ``self.grads[0] = dW``.  An optimizer holds references to
   these arrays, so a rebinding would silently cut it off from new gradients.

@@ -10,6 +10,12 @@ error as soon as the loss stops being a number.
 Shared (tied) weights are declared by giving two layers the *same array*
 object.  :func:`unique_params` then lists each array once, with the sum of its
 layers' gradients, so clipping and the optimizer see every weight exactly once.
+
+A gradient is usually an array shaped like its parameter.  The gradient of an
+embedding matrix may instead be a :class:`RowSparseGrad`: a mini-batch of a few
+thousand words touches a few thousand of its rows, and every other row's
+gradient is zero.  :func:`unique_params` and :func:`clip_grads` accept it, and
+an optimizer that knows it updates only those rows.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from rindoku.protocols import Model, Optimizer
 
 __all__ = [
     "LossHistory",
+    "RowSparseGrad",
     "TrainingDivergedError",
     "Trainer",
     "accuracy",
@@ -38,14 +45,84 @@ class TrainingDivergedError(FloatingPointError):
     """The loss became NaN or infinite; the message says when and the usual causes."""
 
 
+class RowSparseGrad:
+    """The gradient of a matrix that is zero except in a few rows.
+
+    ``rows`` (n,) holds distinct row indices and ``values`` (n, D) the
+    gradient of each of those rows; ``shape`` is the whole matrix's, (V, D).
+    A layer keeps one of these in its ``grads`` and refills it in place with
+    :meth:`set` on every backward pass, as it would write into an array.  An
+    optimizer that knows the type updates only the listed rows; for any other,
+    :meth:`to_dense` gives the ordinary gradient.
+    """
+
+    def __init__(self, shape: tuple[int, ...], dtype: Any = np.float32) -> None:
+        self.shape = tuple(shape)
+        self.rows = np.zeros(0, dtype=np.intp)
+        self.values = np.zeros((0, *self.shape[1:]), dtype=dtype)
+
+    def set(self, rows: np.ndarray, values: np.ndarray) -> None:
+        """Make the gradient ``values[i]`` in row ``rows[i]`` and zero elsewhere.
+
+        ``rows`` must not repeat an index (combine repeats first, for example
+        with :meth:`combine`).
+        """
+        if values.shape != (len(rows), *self.shape[1:]):
+            raise ValueError(
+                f"values of shape {values.shape} do not fit {len(rows)} rows of a "
+                f"{self.shape} gradient"
+            )
+        self.rows, self.values = rows, values
+
+    @classmethod
+    def combine(
+        cls, shape: tuple[int, ...], rows: np.ndarray, values: np.ndarray
+    ) -> RowSparseGrad:
+        """A gradient from rows that may repeat: the values of a repeated row are added."""
+        unique, inverse = np.unique(rows, return_inverse=True)
+        summed = np.zeros((len(unique), *shape[1:]), dtype=values.dtype)
+        np.add.at(summed, inverse.ravel(), values)
+        grad = cls(shape, values.dtype)
+        grad.set(unique, summed)
+        return grad
+
+    def to_dense(self) -> np.ndarray:
+        """The gradient as an ordinary array of ``shape``."""
+        dense = np.zeros(self.shape, dtype=self.values.dtype)
+        dense[self.rows] = self.values
+        return dense
+
+    def __repr__(self) -> str:
+        return f"RowSparseGrad(shape={self.shape}, {len(self.rows)} rows)"
+
+
+Grad = np.ndarray | RowSparseGrad
+"""A parameter's gradient: an array of its shape, or a :class:`RowSparseGrad`."""
+
+
+def _add_grads(a: Grad, b: Grad) -> Grad:
+    """The sum of two gradients of one parameter, as a new object."""
+    if isinstance(a, RowSparseGrad) and isinstance(b, RowSparseGrad):
+        return RowSparseGrad.combine(a.shape, np.concatenate([a.rows, b.rows]),
+                                     np.concatenate([a.values, b.values]))
+    if isinstance(a, RowSparseGrad):
+        a, b = b, a
+    if isinstance(b, RowSparseGrad):
+        dense = np.array(a, copy=True)
+        dense[b.rows] += b.values
+        return dense
+    return a + b
+
+
 def unique_params(
-    params: list[np.ndarray], grads: list[np.ndarray]
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    params: list[np.ndarray], grads: list[Grad]
+) -> tuple[list[np.ndarray], list[Grad]]:
     """Each parameter array once, with the sum of the gradients of its uses.
 
     A weight shared by two layers appears twice in a model's ``params`` (the
     same object) with two gradient arrays.  The returned gradients are new
-    arrays where an array is shared, and the model's own arrays otherwise.
+    objects where an array is shared, and the model's own otherwise.  A sum
+    with a :class:`RowSparseGrad` stays row-sparse only if both terms are.
     """
     unique: list[np.ndarray] = []
     summed: list[np.ndarray] = []
@@ -58,21 +135,23 @@ def unique_params(
             summed.append(grad)
         else:
             i = position[key]
-            summed[i] = summed[i] + grad  # a new array: the layers' grads stay as they are
+            summed[i] = _add_grads(summed[i], grad)  # new: the layers' grads stay as they are
     return unique, summed
 
 
-def clip_grads(grads: list[np.ndarray], max_norm: float) -> float:
+def clip_grads(grads: list[Grad], max_norm: float) -> float:
     """Scale ``grads`` in place so that their joint L2 norm is at most ``max_norm``.
 
     Returns the norm before clipping.  Large gradients (an "exploding" step)
-    then keep their direction but not their size.
+    then keep their direction but not their size.  A :class:`RowSparseGrad`
+    counts with its rows' values (every other row is zero).
     """
-    total_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
+    arrays = [g.values if isinstance(g, RowSparseGrad) else g for g in grads]
+    total_norm = float(np.sqrt(sum(np.sum(a * a) for a in arrays)))
     rate = max_norm / (total_norm + 1e-6)
     if rate < 1:
-        for grad in grads:
-            grad *= rate
+        for array in arrays:
+            array *= rate
     return total_norm
 
 
@@ -140,7 +219,9 @@ class Trainer:
 
     ``rng`` shuffles the data every epoch.  ``progress`` turns the progress
     display off (for an example that trains many models and prints its own
-    summary).
+    summary).  ``unit`` is what the progress display counts: ``"it"``, the
+    iterations (mini-batches), or the name of one row of ``x`` — for a word2vec
+    model ``"words"``, so that the speed reads as target words per second.
     """
 
     def __init__(
@@ -150,11 +231,13 @@ class Trainer:
         *,
         rng: np.random.Generator,
         progress: bool = True,
+        unit: str = "it",
     ) -> None:
         self.model = model
         self.optimizer = optimizer
         self.rng = rng
         self.progress = progress
+        self.unit = unit
         self.history = LossHistory()
 
     def fit(
@@ -185,8 +268,9 @@ class Trainer:
                 "use a smaller batch_size"
             )
         self.history = history = LossHistory(eval_interval=eval_interval)
-        bar = (Progress(max_epoch * max_iters, desc="train", unit="it", log_every=0.1)
-               if self.progress else None)
+        rows_per_step = 1 if self.unit == "it" else batch_size  # what the bar counts
+        bar = (Progress(max_epoch * max_iters * rows_per_step, desc="train", unit=self.unit,
+                        log_every=0.1) if self.progress else None)
         total_loss, loss_count, done = 0.0, 0, 0
         try:
             for epoch in range(max_epoch):
@@ -214,7 +298,7 @@ class Trainer:
                     if bar:
                         average = epoch_loss / (iteration + 1)
                         bar.set_postfix(f"epoch {epoch + 1}, loss {average:.4f}")
-                        bar.update()
+                        bar.update(rows_per_step)
                 history.epoch_losses.append(epoch_loss / max_iters)
                 if x_val is not None and t_val is not None:
                     history.val_losses.append(float(self.model.forward(x_val, t_val)))

@@ -87,12 +87,12 @@ class Relu:
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x`` with its non-positive elements set to 0."""
         self.mask = x <= 0
-        out = np.where(self.mask, 0, x)  # one pass; faster than out[self.mask] = 0
+        out = np.maximum(x, 0)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return ``dout`` with the elements where ``x <= 0`` set to 0."""
-        dx = np.where(self.mask, 0, dout)
+        dx = dout * ~self.mask  # 0 where x <= 0, dout elsewhere
         return dx
 
 

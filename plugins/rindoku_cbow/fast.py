@@ -1,0 +1,315 @@
+"""The fast path: the CBOW of book 2 chapter 4, one mini-batch at a time in one piece.
+
+The book's CBOW (:class:`~rindoku_cbow.models.CBOW`) is a stack of small
+layers: ten Embedding layers, six EmbeddingDot and six SigmoidWithLoss.  It is
+right, and it is slow on PTB for three reasons that have nothing to do with the
+model: every Embedding writes a whole (V, H) gradient although a mini-batch of
+100 targets touches a few hundred of its rows; the Trainer adds those ten
+matrices and Adam then updates every element of W_in and W_out at every step;
+and a mini-batch of 100 leaves NumPy with little to do per call.
+
+This module computes the same loss and gradients differently:
+
+* :class:`RowBag` — each example's weighted sum of rows of a matrix, as one
+  sparse-matrix product over the rows the batch uses, and the backward pass as
+  the product with its transpose (repeated words added, as ``np.add.at`` does);
+* :class:`FusedNegativeSampling` — the forward and backward of negative
+  sampling for the whole batch with a handful of array operations, its
+  gradients row-sparse (:class:`rindoku.trainer.RowSparseGrad`);
+* :class:`SparseAdam` — Adam that updates only the rows in the gradient;
+* :class:`FastCBOW` — the CBOW model put together from them, with word2vec's
+  random window shrinking, float32 and mini-batches of thousands of targets.
+
+``FusedNegativeSampling`` does not know what its examples are: CBOW makes one
+example per target, a bag of its context words; skip-gram makes one per
+(target, context word) pair, a bag of one word, the target.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from rindoku.trainer import RowSparseGrad
+from rindoku_cbow.contexts import context_offsets
+from rindoku_cbow.sampling import UnigramSampler
+from rindoku_optimizers.optimizers import Adam
+
+__all__ = ["FastCBOW", "FusedNegativeSampling", "RowBag", "SparseAdam", "context_used"]
+
+
+def _compress(ids: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ids in ``ids`` (sorted) and each id's position among them.
+
+    ``bincount`` over the vocabulary instead of ``np.unique``: no sort.
+    """
+    rows = np.flatnonzero(np.bincount(ids, minlength=n_rows))
+    position = np.empty(n_rows, dtype=np.int32)
+    position[rows] = np.arange(len(rows), dtype=np.int32)
+    return rows, position[ids]
+
+
+class RowBag:
+    """For each of E examples, a weighted sum of rows of a (V, D) matrix.
+
+    index: row ids (E, C); weights: (E, C), 0 where a slot is unused.  The
+    bag is a sparse (E, U) matrix A over the U distinct rows it uses
+    (``rows``), so ``gather(W)`` is ``A @ W[rows]``, (E, D), and
+    ``scatter(d)`` is ``A^T @ d``, (U, D): each used row receives the weighted
+    sum of the ``d`` of the examples that use it.
+    """
+
+    def __init__(self, index: np.ndarray, weights: np.ndarray, n_rows: int) -> None:
+        self.used = weights != 0
+        self.rows, self.columns = _compress(index[self.used], n_rows)
+        self.indptr = np.zeros(len(index) + 1, dtype=np.int64)
+        np.cumsum(self.used.sum(axis=1), out=self.indptr[1:])
+        self.matrix = self._matrix(weights)
+
+    def _matrix(self, weights: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix((weights[self.used], self.columns, self.indptr),
+                                 shape=(len(self.indptr) - 1, len(self.rows)))
+
+    def reweighted(self, weights: np.ndarray) -> RowBag:
+        """The same rows in the same slots, with other non-zero weights (E, C)."""
+        bag = RowBag.__new__(RowBag)
+        bag.used, bag.rows, bag.columns, bag.indptr = (
+            self.used, self.rows, self.columns, self.indptr)
+        bag.matrix = bag._matrix(weights)
+        return bag
+
+    def gather(self, W: np.ndarray) -> np.ndarray:
+        """Return each example's weighted sum of rows of W: (E, D)."""
+        return self.matrix @ W[self.rows]
+
+    def scatter(self, d: np.ndarray) -> np.ndarray:
+        """Return ``A^T d``: (U, D), the gradient of the rows ``rows`` given d (E, D)."""
+        return self.matrix.T @ d
+
+
+def context_used(
+    window_size: int, batch_size: int, rng: np.random.Generator | None
+) -> np.ndarray:
+    """Which context columns each of ``batch_size`` targets uses: (N, 2 window_size) bool.
+
+    With a generator, word2vec's random window: each target draws a reach r
+    uniformly from 1 … ``window_size`` and uses the r words on each side of
+    it, so a word at distance d is used with probability (w − d + 1) / w.
+    With ``rng=None``, every column, as the book does.
+    """
+    distance = np.abs(context_offsets(window_size))  # of each context column
+    if rng is None:
+        return np.ones((batch_size, len(distance)), dtype=bool)
+    reach = rng.integers(1, window_size + 1, batch_size)
+    return distance <= reach[:, np.newaxis]
+
+
+CHUNK = 512
+"""Rows handled at a time where a chain of array operations would otherwise
+stream a large array through memory once per operation: 512 rows of 100
+float32 values of several arrays stay in the processor's cache."""
+
+
+class FusedNegativeSampling:
+    """Negative sampling for a whole batch: forward and backward in a few array operations.
+
+    params: W_in (V, D) and W_out (V, D); grads: two
+    :class:`~rindoku.trainer.RowSparseGrad`.  ``forward(bag, outputs,
+    normalizer)``: the hidden vectors are ``h = bag.gather(W_in)`` (E, D);
+    ``outputs`` (E, 1 + k) holds each example's positive word (column 0) and
+    its k negatives; the loss is the sigmoid cross-entropy of every score
+    ``h[e] · W_out[outputs[e, j]]`` against label 1 (column 0) or 0, summed
+    and divided by ``normalizer`` — for CBOW the batch size, which is the sum
+    of the book's 1 + k SigmoidWithLoss layers, each averaged over the batch.
+
+    The forward pass already computes dL/dscore and dL/dh, a chunk of
+    examples at a time while their rows of W_out are at hand; the backward
+    pass scales them by ``dout`` and sends them to the rows.
+    """
+
+    def __init__(self, W_in: np.ndarray, W_out: np.ndarray) -> None:
+        self.params = [W_in, W_out]
+        self.grads = [RowSparseGrad(W_in.shape, W_in.dtype),
+                      RowSparseGrad(W_out.shape, W_out.dtype)]
+        self.cache = None
+
+    def forward(self, bag: RowBag, outputs: np.ndarray, normalizer: int) -> float:
+        """Return the loss; remember what the backward pass needs."""
+        W_in, W_out = self.params
+        h = bag.gather(W_in)  # (E, D)
+        dscore = np.empty(outputs.shape, dtype=h.dtype)  # (E, 1 + k)
+        dh = np.empty_like(h)
+        loss = 0.0
+        for start in range(0, len(outputs), CHUNK):
+            part = slice(start, start + CHUNK)
+            target_W = W_out[outputs[part]]  # (chunk, 1 + k, D)
+            score = np.einsum("ed,ekd->ek", h[part], target_W)
+            with np.errstate(over="ignore"):
+                y = 1 / (1 + np.exp(-score))  # the probability of label 1
+
+            # the book's cross-entropy, 1e-7 inside the log included
+            loss -= np.log(y[:, 0] + 1e-7).sum() + np.log(1 - y[:, 1:] + 1e-7).sum()
+
+            y[:, 0] -= 1  # y - t: the label is 1 in column 0, 0 elsewhere
+            dscore[part] = y
+            dh[part] = np.einsum("ek,ekd->ed", y, target_W)
+
+        self.cache = (bag, outputs, normalizer, h, dscore, dh)
+        return float(loss / normalizer)
+
+    def backward(self, dout: float = 1, backward_bag: RowBag | None = None) -> None:
+        """Write the row-sparse gradients of W_in and W_out into ``grads``.
+
+        ``backward_bag`` (the same ids, other weights) sends dh back to the
+        input rows with other weights than the forward pass used: word2vec
+        gives every context word the whole of dh, where the exact gradient of
+        an average gives each ``1 / count`` of it.
+        """
+        bag, outputs, normalizer, h, dscore, dh = self.cache
+        scale = dout / normalizer
+
+        # dW_out: row outputs[e, j] receives dscore[e, j] h[e], added up over the batch
+        rows, columns = _compress(outputs.ravel(), self.params[1].shape[0])
+        indptr = np.arange(0, outputs.size + 1, outputs.shape[1])
+        score_matrix = sparse.csr_matrix((dscore.ravel() * scale, columns, indptr),
+                                         shape=(len(outputs), len(rows)))
+        self.grads[1].set(rows, score_matrix.T @ h)
+
+        # dW_in: each input row receives its weight times dh of its example
+        bag = bag if backward_bag is None else backward_bag
+        dW_in = bag.scatter(dh)
+        dW_in *= scale
+        self.grads[0].set(bag.rows, dW_in)
+
+
+class FastCBOW:
+    """The book's CBOW (window, negative sampling, W_in and W_out), one fused step per batch.
+
+    contexts: word ids (N, 2 window_size); target: word ids (N,).  The
+    parameters start as :class:`~rindoku_cbow.models.CBOW`'s do, and with
+    ``shrink_window=False`` and ``full_error=False`` the loss and gradients
+    are exactly CBOW's (the tests compare them on the same negatives).  By
+    default it trains as word2vec does:
+
+    * ``shrink_window`` — each target uses a window of r words on each side,
+      r drawn uniformly from 1 … window_size, so near words count more often
+      than far ones;
+    * ``full_error`` — every context word receives the whole of dh instead of
+      ``dh / count`` (the hidden vector is still their average).
+
+    ``grads`` are :class:`~rindoku.trainer.RowSparseGrad`: train it with
+    :class:`SparseAdam`.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        hidden_size: int,
+        window_size: int,
+        corpus: np.ndarray,
+        rng: np.random.Generator,
+        sample_size: int = 5,
+        *,
+        shrink_window: bool = True,
+        full_error: bool = True,
+        dtype: type = np.float32,
+    ) -> None:
+        V, H = vocab_size, hidden_size
+        W_in = (0.01 * rng.standard_normal((V, H))).astype(dtype)
+        W_out = (0.01 * rng.standard_normal((V, H))).astype(dtype)
+
+        self.vocab_size = V
+        self.window_size = window_size
+        self.shrink_window = shrink_window
+        self.full_error = full_error
+        self.rng = rng
+        self.distance = np.abs(context_offsets(window_size))  # of each context column
+        self.sampler = UnigramSampler(corpus, 0.75, sample_size, rng=rng)
+        self.loss_layer = FusedNegativeSampling(W_in, W_out)
+        self.params = self.loss_layer.params
+        self.grads = self.loss_layer.grads
+        self.word_vecs = W_in
+
+    def context_used(self, batch_size: int) -> np.ndarray:
+        """Which context columns each target uses: (N, 2 window_size) bool."""
+        return context_used(self.window_size, batch_size, self.rng if self.shrink_window else None)
+
+    def forward(
+        self, contexts: np.ndarray, target: np.ndarray, negative_sample: np.ndarray | None = None
+    ) -> float:
+        """Return the loss; ``negative_sample`` (N, sample_size) fixes the negatives."""
+        dtype = self.params[0].dtype
+        used = self.context_used(len(target))
+        count = used.sum(axis=1, keepdims=True)
+        self.bag = RowBag(contexts, (used / count).astype(dtype), self.vocab_size)
+        self.backward_bag = self.bag.reweighted(used.astype(dtype)) if self.full_error else None
+        if negative_sample is None:
+            negative_sample = self.sampler.get_negative_sample(target)
+        outputs = np.column_stack([target, negative_sample])
+        return self.loss_layer.forward(self.bag, outputs, normalizer=len(target))
+
+    def backward(self, dout: float = 1) -> None:
+        """Fill ``grads`` (row-sparse) in place."""
+        self.loss_layer.backward(dout, self.backward_bag)
+        return None
+
+
+class SparseAdam(Adam):
+    """Adam that updates only the rows of a row-sparse gradient ("lazy" Adam).
+
+    For a :class:`~rindoku.trainer.RowSparseGrad`, only the rows it lists
+    change: their moving averages m and v, their step count t and their
+    weights, with t counted per row for the bias correction.  Every other row
+    is left as it is, where dense Adam would shrink its m and v and move it by
+    its momentum although its gradient is zero.  Given ordinary arrays, every
+    row is updated at every step and the result is exactly :class:`Adam`'s.
+    """
+
+    def update(self, params: list[np.ndarray], grads: list[np.ndarray | RowSparseGrad]) -> None:
+        """Update the rows each gradient names (every row of an array gradient), in place."""
+        if self.m is None or self.v is None:
+            self.m = [np.zeros_like(param) for param in params]
+            self.v = [np.zeros_like(param) for param in params]
+            self.t = [np.zeros(len(param), dtype=np.int64) for param in params]
+            # room for one block of rows: no new arrays (and page faults) per step
+            self.work = [[np.empty_like(param[:CHUNK]) for _ in range(3)] for param in params]
+
+        self.iter += 1
+        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
+            if isinstance(grad, RowSparseGrad):
+                rows, g = grad.rows, grad.values
+            else:
+                rows, g = np.arange(len(param)), grad
+            self.t[i][rows] += 1
+            for start in range(0, len(rows), CHUNK):  # a cache-sized block of rows at a time
+                part = slice(start, start + CHUNK)
+                self._update_rows(i, param, rows[part], g[part])
+
+    def _update_rows(self, i: int, param: np.ndarray, rows: np.ndarray, g: np.ndarray) -> None:
+        """One Adam step for ``rows`` of ``param`` (distinct), gradient ``g``, in place."""
+        t = self.t[i][rows]
+        shape = (-1,) + (1,) * (param.ndim - 1)  # a number per row, broadcast over it
+        m, v, scratch = (work[:len(rows)] for work in self.work[i])
+
+        # m <- beta1 m + (1 - beta1) g and v <- beta2 v + (1 - beta2) g*g, for these rows
+        np.take(self.m[i], rows, axis=0, out=m)
+        m *= self.beta1
+        np.multiply(g, 1 - self.beta1, out=scratch)
+        m += scratch
+        np.take(self.v[i], rows, axis=0, out=v)
+        v *= self.beta2
+        np.multiply(g, g, out=scratch)
+        scratch *= 1 - self.beta2
+        v += scratch
+        self.m[i][rows] = m
+        self.v[i][rows] = v
+
+        # W <- W - lr m_hat / (sqrt(v_hat) + eps), with each row's bias corrections
+        v /= (1 - self.beta2**t).astype(param.dtype).reshape(shape)  # v_hat
+        np.sqrt(v, out=v)
+        v += self.eps
+        m /= v
+        m *= (self.lr / (1 - self.beta1**t)).astype(param.dtype).reshape(shape)
+        np.take(param, rows, axis=0, out=scratch)
+        scratch -= m
+        param[rows] = scratch
