@@ -257,7 +257,7 @@ def test_gradient_cases_cover_the_layers_and_the_model():
     assert sum(case.layer == "Convolution" for case in GRADIENT_CASES) >= 4
     assert any("max" in n for n in names) and any("average" in n for n in names)
     assert {case.layer for case in GRADIENT_CASES} == {"Convolution", "Pooling", "SimpleConvNet"}
-    assert len(GRADIENT_CASES[-1].run().comparisons) == 7  # x, W1, b1, W2, b2, W3, b3
+    assert len(GRADIENT_CASES[-1].run().comparisons) == 6  # W1, b1, W2, b2, W3, b3
 
 
 def test_distinct_positive_values_are_well_apart():
@@ -324,7 +324,21 @@ def test_simple_conv_net_has_the_books_layers_and_shapes():
     x = np.random.default_rng(1).random((3, 1, 28, 28))
     assert net.predict(x).shape == (3, 10)
     assert np.ndim(net.forward(x, np.array([1, 2, 3]))) == 0
-    assert net.backward().shape == x.shape
+    assert net.backward() is None  # the images need no gradient
+    assert all(np.any(g != 0) for g in net.grads)
+
+
+def test_convolution_can_skip_the_input_gradient():
+    """input_grad=False gives the same dW and db, and no dx."""
+    rng = np.random.default_rng(0)
+    W, b, x = rng.standard_normal((4, 2, 3, 3)), rng.standard_normal(4), rng.random((2, 2, 6, 6))
+    full, first = Convolution(W, b, pad=1), Convolution(W, b, pad=1, input_grad=False)
+    dout = rng.standard_normal(full.forward(x).shape)
+    first.forward(x)
+    assert full.backward(dout).shape == x.shape
+    assert first.backward(dout) is None
+    for a, c in zip(full.grads, first.grads, strict=True):
+        np.testing.assert_array_equal(a, c)
 
 
 def test_simple_conv_net_accuracy_matches_the_kernels():

@@ -224,9 +224,19 @@ class Convolution:
     column per window (:func:`unfold`), so that the forward pass is one matrix
     product per image, filters (FN, C·FH·FW) times windows (C·FH·FW, OH·OW),
     and the backward pass is two, and a :func:`fold`.
+
+    ``input_grad=False`` skips dx, for a first layer whose input (the images)
+    needs no gradient: ``backward`` then returns None and does half the work.
     """
 
-    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
+    def __init__(
+        self,
+        W: np.ndarray,
+        b: np.ndarray,
+        stride: int = 1,
+        pad: int = 0,
+        input_grad: bool = True,
+    ) -> None:
         if np.ndim(W) != 4 or np.shape(b) != (np.shape(W)[0],):
             raise ValueError(
                 f"Convolution: W must have shape (FN, C, FH, FW) and b shape (FN,), "
@@ -236,6 +246,7 @@ class Convolution:
         self.grads = [np.zeros_like(W), np.zeros_like(b)]
         self.stride = stride
         self.pad = pad
+        self.input_grad = input_grad
         self.x_shape: tuple[int, ...] | None = None
         self.cols = None  # unfold(x), kept for dW
         self.out_shape: tuple[int, ...] | None = None
@@ -258,7 +269,7 @@ class Convolution:
         self.x_shape, self.cols, self.out_shape = x.shape, cols, out.shape
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Write dW (FN, C, FH, FW) and db (FN,) into ``grads``; return dx (N, C, H, W)."""
         W, b = self.params
         FN, C, FH, FW = W.shape
@@ -269,6 +280,8 @@ class Convolution:
         dW = np.matmul(dout, self.cols.transpose(0, 2, 1)).sum(axis=0)  # (FN, C*FH*FW)
         self.grads[0][...] = dW.reshape(FN, C, FH, FW)
         self.grads[1][...] = db
+        if not self.input_grad:
+            return None
 
         dcols = np.matmul(W.reshape(FN, -1).T, dout)  # (N, C*FH*FW, OH*OW)
         dx = fold(dcols, self.x_shape, FH, FW, self.stride, self.pad)

@@ -27,7 +27,8 @@ class SimpleConvNet:
     from ``rng`` with standard deviation ``weight_init_std``, biases are zero.
     ``dtype`` (float64 by default) is the type of every parameter; inputs are
     converted to it.  ``params`` and ``grads`` gather the layers' own arrays:
-    W1, b1 (the filters), W2, b2, W3, b3.
+    W1, b1 (the filters), W2, b2, W3, b3.  The convolution is built with
+    ``input_grad=False``: nothing needs the gradient with respect to the images.
     """
 
     def __init__(
@@ -75,7 +76,7 @@ class SimpleConvNet:
         b3 = np.zeros(output_size, dtype=self.dtype)
 
         self.layers = [
-            Convolution(W1, b1, stride=stride, pad=pad),
+            Convolution(W1, b1, stride=stride, pad=pad, input_grad=False),
             Relu(),
             Pooling(pool_h=2, pool_w=2, stride=2),
             Flatten(),
@@ -109,12 +110,14 @@ class SimpleConvNet:
         loss = self.loss_layer.forward(score, t)
         return loss
 
-    def backward(self, dout: float = 1) -> np.ndarray:
-        """Fill ``grads`` in place, last layer first; return dx (N, *input_dim)."""
+    def backward(self, dout: float = 1) -> None:
+        """Fill ``grads`` in place, last layer first.
+
+        The images need no gradient, so the first layer does not compute one.
+        """
         dout = self.loss_layer.backward(dout)
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
-        return dout
 
     def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int = 100) -> float:
         """The share of ``x`` classified as ``t`` (labels or one-hot), ``batch_size`` at a time.
