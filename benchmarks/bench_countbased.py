@@ -1,8 +1,10 @@
 """Count-based word vectors on PTB: time, memory and benchmark scores.
 
-The pipeline of the countbased chapter (co-occurrence with a window of 2, PPMI,
-top-100 SVD, vectors U·S) on the whole PTB training split, stage by stage;
-its peak memory; its scores for three seeds; the same scores from an
+The pipeline of the countbased chapter on the whole PTB training split, stage
+by stage, with the book's settings (co-occurrence with a window of 2, PPMI,
+top-100 SVD, vectors U·S) and with the tuned ones (a window of 6 weighted by
+1/d, context distribution smoothing 0.75, vectors U·S^0.5); the peak memory of
+each in a fresh process; their scores for three seeds; the same scores from an
 independent exact solver; and the book's way of doing it: its Python-loop
 co-occurrence and PPMI, timed on the first words of the corpus and
 extrapolated, and its randomized SVD with 5 power iterations, seed by seed.
@@ -14,8 +16,11 @@ a ``shared/data`` folder, that folder is used.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -31,6 +36,9 @@ from rindoku.wordvectors import (
     evaluate_wordsim353,
 )
 from rindoku_countbased.countbased import (
+    BOOK_SETTINGS,
+    TUNED_SETTINGS,
+    Settings,
     count_based_vectors,
     create_co_matrix,
     ppmi,
@@ -41,8 +49,8 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 """The standard data files beside the checkout, used when RINDOKU_DATA is unset."""
 
 SEEDS = (0, 1, 2)
-WINDOW_SIZE = 2
-WORDVEC_SIZE = 100
+WINDOW_SIZE = BOOK_SETTINGS.window_size
+WORDVEC_SIZE = BOOK_SETTINGS.wordvec_size
 SUBSAMPLE_WORDS = 5000
 """How many words of the corpus the book's Python loops are timed on."""
 
@@ -63,6 +71,64 @@ def score_row(label: str, analogy: AnalogyReport, wordsim: SimilarityReport) -> 
 
 SCORE_HEADER = (f"  {'':<34} {'analogy':>7} {'semantic':>9} {'syntactic':>10} "
                 f"{'WordSim353':>10}")
+
+PIPELINE_IN_A_FRESH_PROCESS = """
+import json, re, sys, time
+from pathlib import Path
+import numpy as np
+from rindoku.ptb import load_data
+from rindoku_countbased.countbased import Settings, count_based_vectors
+settings = Settings(**json.loads(sys.argv[1]))
+start = time.perf_counter()
+corpus, word_to_id, id_to_word = load_data("train")
+count_based_vectors(corpus, word_to_id, id_to_word, np.random.default_rng(0),
+                    **settings.options())
+seconds = time.perf_counter() - start
+peak_kib = re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())[1]
+print(seconds, int(peak_kib) / 1024)
+"""
+"""Load PTB and make the vectors, nothing else, in a new interpreter: its seconds and peak MiB.
+
+The peak is VmHWM, the high-water mark of this process's own memory (Linux);
+ru_maxrss would not do, since Linux carries the parent's over to a child.
+"""
+
+
+def fresh_process_run(settings: Settings) -> tuple[float, float]:
+    """Seconds and peak resident memory (MiB) of load -> vectors in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", PIPELINE_IN_A_FRESH_PROCESS,
+                           json.dumps(settings.options())],
+                          check=True, capture_output=True, text=True)
+    seconds, mib = done.stdout.split()
+    return float(seconds), float(mib)
+
+
+def time_pipeline(
+    label: str, settings: Settings
+) -> tuple[dict[int, tuple[WordVectors, AnalogyReport, SimilarityReport]], dict[int, dict]]:
+    """Run the pipeline with ``settings`` once per seed, printing its stage times.
+
+    The corpus is loaded again for each run, so that the load is timed too; the
+    evaluation is timed apart.  Returns the vectors and scores, and the stage
+    seconds, by seed.
+    """
+    print(f"stage times (s), {label}: {settings.describe()}")
+    print(f"  {'seed':<6} {'load':>6} {'co-occ.':>8} {'PPMI':>6} {'SVD':>6} {'total':>6} "
+          f"{'eval.':>6}")
+    results, stage_seconds = {}, {}
+    for seed in SEEDS:
+        start = time.perf_counter()
+        corpus, word_to_id, id_to_word = load_data("train")
+        load = time.perf_counter() - start
+        vectors, stages = count_based_vectors(corpus, word_to_id, id_to_word,
+                                              np.random.default_rng(seed), **settings.options())
+        stage_seconds[seed] = {"load": load, **stages}
+        start = time.perf_counter()
+        results[seed] = (vectors, *scores(vectors))
+        evaluation = time.perf_counter() - start
+        print(f"  {seed:<6} {load:6.2f} {stages['co-occurrence']:8.2f} {stages['PPMI']:6.2f} "
+              f"{stages['SVD']:6.2f} {load + sum(stages.values()):6.2f} {evaluation:6.2f}")
+    return results, stage_seconds
 
 
 # -- the book's way, on a subsample ------------------------------------------------------
@@ -98,50 +164,45 @@ def book_ppmi(C: np.ndarray, eps: float = 1e-8) -> np.ndarray:
 def main() -> None:
     if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
         os.environ["RINDOKU_DATA"] = str(SHARED_DATA)
-    print(f"count-based word vectors on PTB (window {WINDOW_SIZE}, {WORDVEC_SIZE} dimensions), "
+    print(f"count-based word vectors on PTB, the book's settings and the tuned ones, "
           f"{os.cpu_count()} CPU(s)")
     print(f"RINDOKU_DATA={os.environ.get('RINDOKU_DATA', '(unset: the download cache)')}\n")
 
-    # -- ours, stage by stage, seed after seed ---------------------------------------------
-    print("stage times (s)")
-    print(f"  {'seed':<6} {'load':>6} {'co-occ.':>8} {'PPMI':>6} {'SVD':>6} {'total':>6} "
-          f"{'eval.':>6}")
-    results, stage_seconds = {}, {}
-    for seed in SEEDS:
-        start = time.perf_counter()
-        corpus, word_to_id, id_to_word = load_data("train")
-        load = time.perf_counter() - start
-        vectors, stages = count_based_vectors(corpus, word_to_id, id_to_word,
-                                              np.random.default_rng(seed),
-                                              WINDOW_SIZE, WORDVEC_SIZE)
-        stage_seconds[seed] = {"load": load, **stages}
-        start = time.perf_counter()
-        results[seed] = (vectors, *scores(vectors))
-        evaluation = time.perf_counter() - start
-        print(f"  {seed:<6} {load:6.2f} {stages['co-occurrence']:8.2f} {stages['PPMI']:6.2f} "
-              f"{stages['SVD']:6.2f} {load + sum(stages.values()):6.2f} {evaluation:6.2f}")
+    # -- ours, stage by stage, seed after seed: the book's settings and the tuned ones ----------
+    results, stage_seconds = time_pipeline("the book's settings", BOOK_SETTINGS)
+    print()
+    tuned_results, _ = time_pipeline("tuned settings", TUNED_SETTINGS)
     rss = peak_rss_mib()
+    corpus, word_to_id, id_to_word = load_data("train")
 
-    tracemalloc.start()
-    count_based_vectors(corpus, word_to_id, id_to_word, np.random.default_rng(0))
-    _, traced = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     print("\npeak memory")
-    print(f"  process peak RSS so far (interpreter and libraries included): {rss:7.1f} MiB")
-    print(f"  most memory held by arrays at once during one run (tracemalloc): "
-          f"{traced / 2**20:7.1f} MiB")
+    print(f"  this process's peak RSS so far (interpreter, libraries, six runs and their "
+          f"evaluations): {rss:7.1f} MiB")
+    for label, settings in [("the book's settings", BOOK_SETTINGS),
+                            ("tuned settings", TUNED_SETTINGS)]:
+        tracemalloc.start()
+        count_based_vectors(corpus, word_to_id, id_to_word, np.random.default_rng(0),
+                            **settings.options())
+        _, traced = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        seconds, mib = fresh_process_run(settings)
+        print(f"  {label + ':':<21} most memory held by arrays at once (tracemalloc) "
+              f"{traced / 2**20:6.1f} MiB; load -> vectors in a fresh process: peak RSS "
+              f"{mib:6.1f} MiB, {seconds:.2f} s")
 
     # -- scores -----------------------------------------------------------------------------
-    print("\nscores (vectors U·S, 3CosAdd over the whole vocabulary)")
+    print("\nscores (3CosAdd over the whole vocabulary; vectors U·S, tuned U·S^0.5)")
     print(SCORE_HEADER)
-    for seed, (_, analogy, wordsim) in results.items():
-        print(score_row(f"ours, seed {seed}", analogy, wordsim))
-    vectors, analogy, wordsim = results[SEEDS[0]]
-    print(f"  {analogy.summary()}")
-    print(f"  {wordsim.summary()}")
-    same = all(a.correct == analogy.correct and abs(w.spearman - wordsim.spearman) < 1e-6
-               for _, a, w in results.values())
-    print(f"  the same scores for every seed: {'yes' if same else 'NO'}")
+    for label, runs in [("book", results), ("tuned", tuned_results)]:
+        for seed, (_, analogy, wordsim) in runs.items():
+            print(score_row(f"{label}, seed {seed}", analogy, wordsim))
+    for label, runs in [("the book's settings", results), ("tuned settings", tuned_results)]:
+        _, analogy, wordsim = runs[SEEDS[0]]
+        same = all(a.correct == analogy.correct and abs(w.spearman - wordsim.spearman) < 1e-6
+                   for _, a, w in runs.values())
+        print(f"  {label}: {analogy.summary()}")
+        print(f"  {label}: {wordsim.summary()}")
+        print(f"  {label}: the same scores for every seed: {'yes' if same else 'NO'}")
 
     # -- an independent exact solver: Lanczos on the symmetric PPMI matrix itself ---------------
     from scipy.sparse.linalg import eigsh

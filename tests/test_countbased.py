@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 import types
 from pathlib import Path
 
@@ -26,12 +27,17 @@ from rindoku.wordvectors import (
 )
 from rindoku_countbased import examples
 from rindoku_countbased.countbased import (
+    BOOK_SETTINGS,
+    TUNED_SETTINGS,
+    Settings,
     cos_similarity,
     count_based_vectors,
     create_co_matrix,
+    distance_weights,
     most_similar,
     ppmi,
     preprocess,
+    svd_word_vectors,
     truncated_svd,
 )
 from rindoku_countbased.datasets import TOY_TEXT, load_toy_corpus
@@ -44,6 +50,9 @@ NO_SHARED_DATA = (f"needs PTB and the benchmark files in {SHARED_DATA} "
                   "(ptb/, eval/), which is absent")
 
 TOY_WORDS = ["you", "say", "goodbye", "and", "i", "hello", "."]
+
+WORD2VEC_ON_PTB = {"gensim CBOW": (0.038, 0.22), "gensim skip-gram": (0.040, 0.27)}
+"""word2vec on the PTB training split, scored like the count-based vectors: (analogy, WS353)."""
 
 # the book's co-occurrence matrix of the toy corpus, window 1 (rows and columns as TOY_WORDS)
 TOY_C1 = np.array([
@@ -68,15 +77,19 @@ TOY_C2 = np.array([
 ])
 
 
-def book_co_matrix(corpus, vocab_size, window_size):
-    """The book's loop over every position of the corpus, as the reference."""
-    C = np.zeros((vocab_size, vocab_size), dtype=np.int32)
+def book_co_matrix(corpus, vocab_size, window_size, weights=None):
+    """The book's loop over every position of the corpus, as the reference.
+
+    ``weights[d - 1]``, if given, is what a neighbour at distance d adds (the book: 1).
+    """
+    C = np.zeros((vocab_size, vocab_size), dtype=np.int32 if weights is None else np.float64)
     for idx, word_id in enumerate(corpus):
         for i in range(1, window_size + 1):
+            weight = 1 if weights is None else weights[i - 1]
             if idx - i >= 0:
-                C[word_id, corpus[idx - i]] += 1
+                C[word_id, corpus[idx - i]] += weight
             if idx + i < len(corpus):
-                C[word_id, corpus[idx + i]] += 1
+                C[word_id, corpus[idx + i]] += weight
     return C
 
 
@@ -134,6 +147,46 @@ def test_co_matrix_rejects_a_window_of_zero():
         create_co_matrix(np.array([0, 1]), 2, window_size=0)
 
 
+def test_distance_weights():
+    """Uniform 1; linear (w - d + 1)/w, word2vec's dynamic window; harmonic 1/d, GloVe's."""
+    assert distance_weights(3).tolist() == [1, 1, 1]
+    assert distance_weights(3, "linear") == pytest.approx([1, 2 / 3, 1 / 3])
+    assert distance_weights(3, "harmonic") == pytest.approx([1, 1 / 2, 1 / 3])
+    assert distance_weights(1, "linear").tolist() == distance_weights(1, "harmonic").tolist() == [1]
+    with pytest.raises(ValueError, match="weighting must be one of 'uniform', 'linear', "
+                       "'harmonic', got 'dynamic'"):
+        distance_weights(2, "dynamic")
+
+
+def test_weighted_co_matrix_of_the_toy_corpus():
+    """Window 2, weights 1 and 1/2: the neighbours at distance 2 count half."""
+    corpus, _, _ = load_toy_corpus()
+    at_distance_2 = TOY_C2 - TOY_C1
+    for weighting in ["linear", "harmonic"]:  # (2 - d + 1)/2 and 1/d agree for a window of 2
+        C = create_co_matrix(corpus, 7, 2, weighting=weighting)
+        assert C.dtype == np.float64
+        assert np.array_equal(C, TOY_C1 + 0.5 * at_distance_2)
+        assert C[1, 3] == 1.0  # 'say' has 'and' two places away, twice
+        assert np.array_equal(create_co_matrix(corpus, 7, 2, sparse=True,
+                                               weighting=weighting).toarray(), C)
+    assert np.array_equal(create_co_matrix(corpus, 7, 1, weighting="harmonic"), TOY_C1)
+
+
+@pytest.mark.parametrize("weighting", ["linear", "harmonic"])
+@pytest.mark.parametrize("window_size", [2, 3, 5])
+def test_weighted_co_matrix_matches_a_weighted_loop(weighting, window_size):
+    """Dense and sparse equal the book's loop with each neighbour adding its weight."""
+    weights = distance_weights(window_size, weighting)
+    for seed in range(2):
+        corpus = random_corpus(seed)
+        expected = book_co_matrix(corpus, 30, window_size, weights)
+        assert np.allclose(create_co_matrix(corpus, 30, window_size, weighting=weighting),
+                           expected, rtol=1e-12)
+        C = create_co_matrix(corpus, 30, window_size, sparse=True, weighting=weighting)
+        assert C.has_canonical_format and C.nnz == np.count_nonzero(expected)
+        assert np.allclose(C.toarray(), expected, rtol=1e-12)
+
+
 # -- PPMI -----------------------------------------------------------------------------------
 
 
@@ -175,6 +228,80 @@ def test_sparse_ppmi_equals_dense(window_size):
         assert np.array_equal(W.toarray(), dense)
         assert W.nnz == np.count_nonzero(dense) <= C.nnz
         assert np.all(W.data > 0)
+
+
+def test_ppmi_with_context_distribution_smoothing_by_hand():
+    """cds 0.75: the context's S[j] / N becomes S[j]^0.75 / sum(S^0.75), rows unchanged."""
+    S = TOY_C1.sum(axis=0)  # [1, 4, 2, 2, 2, 2, 1]
+    Z = float(np.sum(S**0.75))  # about 11.56 instead of N = 14
+    smoothed = ppmi(TOY_C1, cds=0.75)
+    you, say = 0, 1
+    assert smoothed[you, say] == pytest.approx(math.log2(1 * Z / (1 * 4**0.75)), abs=1e-6)  # 2.03
+    assert smoothed[say, you] == pytest.approx(math.log2(1 * Z / (4 * 1**0.75)), abs=1e-6)  # 1.53
+    # a rare context ('you', seen once) gets a smaller PMI than without smoothing
+    assert smoothed[say, you] < ppmi(TOY_C1)[say, you] == pytest.approx(math.log2(3.5), abs=1e-6)
+    expected = np.zeros((7, 7))
+    i, j = np.nonzero(TOY_C1)
+    expected[i, j] = np.maximum(0, np.log2(TOY_C1[i, j] * Z / (S[i] * S[j] ** 0.75)))
+    assert smoothed == pytest.approx(expected, abs=1e-6)
+    assert not np.allclose(smoothed, smoothed.T)  # words and contexts are no longer alike
+    assert np.array_equal(ppmi(sparse.csr_matrix(TOY_C1), cds=0.75).toarray(), smoothed)
+    assert np.array_equal(ppmi(TOY_C1, cds=1.0), ppmi(TOY_C1))
+
+
+def test_shifted_ppmi_by_hand():
+    """shift k: max(0, PMI - log2 k); the toy's PMIs are log2 1.75, log2 3.5 and log2 7."""
+    you, say, goodbye, hello, stop = 0, 1, 2, 5, 6
+    M = ppmi(TOY_C1, shift=2)  # every PMI lowered by 1
+    assert M[say, goodbye] == 0  # log2 1.75 - 1 < 0
+    assert M[you, say] == pytest.approx(math.log2(3.5) - 1, abs=1e-6)
+    assert M[hello, stop] == pytest.approx(math.log2(7) - 1, abs=1e-6)
+    assert np.count_nonzero(M) == 8 and np.count_nonzero(ppmi(TOY_C1)) == 14
+    M5 = ppmi(TOY_C1, shift=5)  # only the pair seen 7 times as often as chance is left
+    assert np.argwhere(M5).tolist() == [[hello, stop], [stop, hello]]
+    assert M5[hello, stop] == pytest.approx(math.log2(7 / 5), abs=1e-6)
+    W5 = ppmi(sparse.csr_matrix(TOY_C1), shift=5)
+    assert W5.nnz == 2 and np.array_equal(W5.toarray(), M5)  # the zeros are not stored
+    with pytest.raises(ValueError, match="shift must be 1 or more"):
+        ppmi(TOY_C1, shift=0.5)
+
+
+def test_svd_word_vectors_weigh_and_add_contexts():
+    """eig p gives U S^p; add_contexts adds V S^p, which for a symmetric matrix doubles the
+    dimensions of positive eigenvalues and cancels those of negative ones."""
+    W = ppmi(TOY_C2).astype(np.float64)  # 7 distinct singular values, 3 negative eigenvalues
+    U, S, Vt = truncated_svd(W, 7, np.random.default_rng(0))
+    assert np.allclose(svd_word_vectors(U, S, Vt, eig=0), U, atol=1e-6)
+    assert np.allclose(svd_word_vectors(U, S, Vt), U * S, atol=1e-6)
+    assert np.allclose(svd_word_vectors(U, S, Vt, eig=0.5), U * np.sqrt(S), atol=1e-6)
+    assert svd_word_vectors(U, S, Vt).dtype == np.float32
+    both = svd_word_vectors(U, S, Vt, eig=0.5, add_contexts=True)
+    assert np.allclose(both, (U + Vt.T) * np.sqrt(S), atol=1e-6)
+    eigenvalues = np.linalg.eigvalsh(W)
+    signs = np.sign(np.sum(U * Vt.T, axis=0))  # V = U or -U, column by column
+    assert sorted(S * signs) == pytest.approx(sorted(eigenvalues), abs=1e-9)
+    assert sorted(signs) == [-1, -1, -1, 1, 1, 1, 1]
+    for column, sign in enumerate(signs):
+        expected = 2 * U[:, column] * np.sqrt(S[column]) if sign > 0 else 0
+        assert np.allclose(both[:, column], expected, atol=1e-5)
+
+
+def test_settings_name_their_options():
+    """The defaults are the book's; options() are count_based_vectors' keyword arguments."""
+    assert Settings() == BOOK_SETTINGS
+    assert BOOK_SETTINGS.describe() == "window 2, U·S, 100 dims"
+    assert TUNED_SETTINGS.describe() == "window 6 (harmonic), cds 0.75, U·S^0.5, 100 dims"
+    assert Settings(eig=0, shift=5, add_contexts=True).describe() == (
+        "window 2, shift 5, U + contexts, 100 dims")
+    corpus, word_to_id, id_to_word = load_toy_corpus()
+    rng = np.random.default_rng(0)
+    default, _ = count_based_vectors(corpus, word_to_id, id_to_word, rng, wordvec_size=3)
+    options = {**BOOK_SETTINGS.options(), "wordvec_size": 3}
+    book, _ = count_based_vectors(corpus, word_to_id, id_to_word, rng, **options)
+    assert np.array_equal(default.matrix, book.matrix)
+    tuned, _ = count_based_vectors(corpus, word_to_id, id_to_word, rng,
+                                   **{**TUNED_SETTINGS.options(), "wordvec_size": 3})
+    assert tuned.matrix.shape == (7, 3) and not np.allclose(tuned.matrix, book.matrix)
 
 
 # -- similarity -----------------------------------------------------------------------------
@@ -364,6 +491,23 @@ def ptb_runs():
     return runs
 
 
+@pytest.fixture(scope="module")
+def ptb_tuned_runs():
+    """The pipeline with TUNED_SETTINGS on PTB for seeds 0 and 1, with the scores of each."""
+    if not (SHARED_DATA / "ptb").is_dir():
+        pytest.skip(NO_SHARED_DATA)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("RINDOKU_DATA", str(SHARED_DATA))
+        corpus, word_to_id, id_to_word = load_data("train")
+        runs = {}
+        for seed in (0, 1):
+            vectors, _ = count_based_vectors(corpus, word_to_id, id_to_word,
+                                             np.random.default_rng(seed),
+                                             **TUNED_SETTINGS.options())
+            runs[seed] = (vectors, evaluate_analogy(vectors), evaluate_wordsim353(vectors))
+    return runs
+
+
 def test_ptb_train_split(shared_data):
     """929,589 words and '<eos>' per sentence, 10,000 distinct, ids by first appearance."""
     corpus, word_to_id, id_to_word = load_data("train")
@@ -403,6 +547,25 @@ def test_a_missing_ptb_file_offline_names_both_ways(tmp_path, monkeypatch):
     assert "https://raw.githubusercontent.com/tomsercu/lstm/master/data/ptb.train.txt" in message
 
 
+def test_a_corrupt_ptb_file_is_refused(tmp_path, monkeypatch):
+    """A damaged ptb.train.txt in RINDOKU_DATA is a DataError that names its wrong checksum."""
+    damaged = tmp_path / "data" / "ptb" / "ptb.train.txt"
+    damaged.parent.mkdir(parents=True)
+    original = SHARED_DATA / "ptb" / "ptb.train.txt"
+    if original.is_file():  # a copy that lost its last line, as an interrupted copy would
+        shutil.copyfile(original, damaged)
+        text = damaged.read_bytes()
+        damaged.write_bytes(text[:text.rstrip(b"\n").rfind(b"\n") + 1])
+    else:
+        damaged.write_text(" no it was n't black monday \n")
+    monkeypatch.setenv("RINDOKU_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with pytest.raises(DataError, match=re.escape(str(damaged)) + r" has the wrong checksum "
+                       r"\(sha256 [0-9a-f]{64}, expected fcea919f6cf8[0-9a-f]{52}\): it is "
+                       r"damaged or a different version; delete it and run again"):
+        load_data("train", download=False)
+
+
 def test_the_benchmark_files(shared_data):
     """19,544 questions in 14 sections (5 semantic first); 353 WordSim pairs."""
     sections = load_analogy_questions()
@@ -430,6 +593,26 @@ def test_ptb_vectors_meet_the_quality_bar(ptb_runs):
 def test_ptb_scores_do_not_depend_on_the_seed(ptb_runs):
     """The SVD is solved exactly, so another start vector gives the same vectors and scores."""
     (v0, a0, w0), (v1, a1, w1) = ptb_runs[0], ptb_runs[1]
+    assert [s.correct for s in a0.sections] == [s.correct for s in a1.sections]
+    assert w0.spearman == pytest.approx(w1.spearman, abs=1e-9)
+    assert np.allclose(v0.matrix, v1.matrix, atol=1e-4)
+
+
+def test_tuned_ptb_vectors_beat_the_word2vec_anchors(ptb_tuned_runs):
+    """Window 6 (1/d), cds 0.75, U·S^0.5: analogy >= 6.5% and WordSim353 >= 0.32, both above
+    gensim's CBOW and skip-gram on PTB."""
+    vectors, analogy, wordsim = ptb_tuned_runs[0]
+    assert vectors.matrix.shape == (10_000, 100) and vectors.matrix.dtype == np.float32
+    assert analogy.accuracy >= 0.065, analogy.summary()
+    assert wordsim.spearman >= 0.32, wordsim.summary()
+    assert analogy.used == 4_716 and wordsim.used == 237
+    for name, (accuracy, spearman) in WORD2VEC_ON_PTB.items():
+        assert analogy.accuracy > accuracy and wordsim.spearman > spearman, name
+    assert {"honda", "nissan"} <= {w for w, _ in vectors.most_similar("toyota", top=5)}
+
+
+def test_tuned_ptb_scores_do_not_depend_on_the_seed(ptb_tuned_runs):
+    (v0, a0, w0), (v1, a1, w1) = ptb_tuned_runs[0], ptb_tuned_runs[1]
     assert [s.correct for s in a0.sections] == [s.correct for s in a1.sections]
     assert w0.spearman == pytest.approx(w1.spearman, abs=1e-9)
     assert np.allclose(v0.matrix, v1.matrix, atol=1e-4)
@@ -475,6 +658,56 @@ def test_ptb_example_saves_the_vectors(shared_data, tmp_path, monkeypatch, capsy
     assert loaded.matrix.shape == (10_000, 100) and loaded.words[:3] == ["aer", "banknote",
                                                                           "berlitz"]
     assert [p.name for p in figures] == ["figure-1.png", "figure-2.png"]
+
+
+def test_ptb_tuned_example_prints_what_the_ptb_example_does(shared_data, tmp_path,
+                                                            monkeypatch, capsys):
+    """The settings, stage lines, neighbours, both scores, its own .npz, two figures."""
+    monkeypatch.chdir(tmp_path)
+    figures = run_example(examples.ptb_tuned, 0, tmp_path / "figures")
+    out = capsys.readouterr().out
+    assert out.startswith("settings: window 6 (harmonic), cds 0.75, U·S^0.5, 100 dims\n")
+    for stage in ["load PTB", "co-occurrence", "PPMI", "SVD", "total", "evaluation"]:
+        assert re.search(rf"^{stage}\s+\d+\.\d\d s", out, re.MULTILINE), stage
+    assert "window 6 (harmonic weights)" in out and "positive cells, cds 0.75" in out
+    for query in ["you", "year", "car", "toyota"]:
+        assert f"[query] {query}\n" in out
+    analogy = re.search(r"analogy: (\d+\.\d\d)% \(\d+/4716\), semantic .* coverage 24\.1%",
+                        out)
+    wordsim = re.search(r"WordSim353: Spearman (0\.\d{3}); coverage 67\.1%", out)
+    assert float(analogy[1]) >= 6.5 and float(wordsim[1]) >= 0.32
+    saved = Path("rindoku-output") / "countbased-ptb-tuned.npz"
+    assert f"to {saved}" in out
+    assert WordVectors.load(tmp_path / saved).matrix.shape == (10_000, 100)
+    assert [p.name for p in figures] == ["figure-1.png", "figure-2.png"]
+
+
+@pytest.mark.slow
+def test_settings_example_tabulates_every_option(shared_data, tmp_path, capsys):
+    """One row per setting; the book's row is countbased.ptb's scores, the tuned one meets
+    the bar; the page's table holds the numbers it prints."""
+    figures = run_example(examples.settings, 0, tmp_path)
+    out = capsys.readouterr().out
+    printed = re.findall(r"^(.+?)\s+(\d+\.\d\d)%\s+(\d+\.\d\d)%\s+(\d+\.\d\d)%\s+"
+                         r"(0\.\d{4})\s+\d+\.\d\d s$", out, re.MULTILINE)
+    rows = {label: tuple(numbers) for label, *numbers in printed}
+    assert len(rows) == 17
+    assert rows["the book's: window 2, U·S"] == ("6.70", "6.58", "6.73", "0.2275")
+    analogy, *_, wordsim = rows["tuned: window 6, 1/d, cds, U·S^0.5"]
+    assert float(analogy) >= 6.5 and float(wordsim) >= 0.32
+    for label in ["vectors U (eig 0)", "+ context vectors (W + C)", "+ shifted PPMI (k = 5)",
+                  "+ cds 0.75", "window 6", "window 6, (w - d + 1)/w (word2vec)",
+                  "window 6, 1/d (GloVe)", "tuned + context vectors (W + C)"]:
+        assert label in rows, label
+    assert "gensim skip-gram" in out
+    assert [p.name for p in figures] == ["figure-1.png"]
+
+    page = load_registry().chapter("countbased").page.read_text(encoding="utf-8")
+    section = page[page.index("### What each lesson does on PTB"):
+                   page.index("### The tuned vectors")]
+    table = re.findall(r"^\| (.+?) \| (\d+\.\d\d)% \| (\d+\.\d\d)% \| (\d+\.\d\d)% \| "
+                       r"(0\.\d{4}) \|$", section.replace("**", ""), re.MULTILINE)
+    assert {label: tuple(numbers) for label, *numbers in table} == rows
 
 
 # -- exercises ------------------------------------------------------------------------------
@@ -587,8 +820,10 @@ def test_the_chapter_registers_its_examples_exercises_and_data():
         4, "Count-based word vectors", "カウントベースの手法")
     assert chapter.page.is_file()
     assert chapter.terms["co-occurrence matrix"] == "共起行列"
-    for name in ["countbased.toy", "countbased.svd-toy", "countbased.ptb"]:
+    for name in ["countbased.toy", "countbased.svd-toy", "countbased.ptb",
+                 "countbased.ptb-tuned"]:
         assert registry.example(name).size == "quick"
+    assert registry.example("countbased.settings").size == "long"
     assert registry.exercise("countbased.co-matrix") is CO_MATRIX
     assert registry.exercise("countbased.ppmi") is PPMI
     assert registry.datasets["ptb"].value.load is load_data
@@ -604,8 +839,10 @@ def test_the_page_shows_the_code_examples_and_exercises():
     for name in ["create_co_matrix", "ppmi", "cos_similarity", "truncated_svd"]:
         assert f"{{rindoku-source}} rindoku_countbased.countbased.{name}\n" in page
     assert "{rindoku-source} rindoku.wordvectors.WordVectors.analogy\n" in page
-    for name in ["countbased.toy", "countbased.svd-toy", "countbased.ptb"]:
+    for name in ["countbased.toy", "countbased.svd-toy", "countbased.ptb",
+                 "countbased.settings", "countbased.ptb-tuned"]:
         assert f"{{rindoku-example}} {name}\n" in page
+    assert "## Beyond the book: lessons from word2vec\n" in page
     for exercise in EXERCISES:
         assert f"{{rindoku-exercise}} {exercise.id}\n" in page
     for term in ["分布仮説", "共起行列", "コサイン類似度", "相互情報量", "正の相互情報量",
@@ -613,4 +850,4 @@ def test_the_page_shows_the_code_examples_and_exercises():
         assert term in page, term
     assert "{doc}`backprop`" in page
     words = len(re.sub(r"```.*?```", " ", page, flags=re.DOTALL).split())
-    assert 1500 <= words <= 2500, words
+    assert 1500 <= words <= 4500, words

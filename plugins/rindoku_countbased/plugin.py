@@ -79,6 +79,10 @@ def rindoku_examples() -> list[Example]:
         Example("countbased.toy", "Counting the neighbours in one sentence", examples.toy),
         Example("countbased.svd-toy", "The toy corpus in two dimensions", examples.svd_toy),
         Example("countbased.ptb", "Count-based word vectors of the Penn Treebank", examples.ptb),
+        Example("countbased.settings", "What word2vec's lessons do to count-based vectors",
+                examples.settings, size="long"),
+        Example("countbased.ptb-tuned", "Count-based word vectors of PTB, tuned settings",
+                examples.ptb_tuned),
     ]
 
 
