@@ -285,6 +285,22 @@ class SparseAdam(Adam):
                 part = slice(start, start + CHUNK)
                 self._update_rows(i, param, rows[part], g[part])
 
+    def add_rows(self, n: int) -> None:
+        """Make room for ``n`` new rows at the end of every parameter, as a vocabulary grows.
+
+        Call it when each parameter has grown by ``n`` rows (new words), before
+        the next update: the new rows start with zero moving averages and a step
+        count of 0, and every old row keeps its state.
+        """
+        if self.m is None or self.v is None:
+            return  # no state yet: the first update makes it at the new size
+        for i, m in enumerate(self.m):
+            zeros = np.zeros((n, *m.shape[1:]), dtype=m.dtype)
+            self.m[i] = np.concatenate([m, zeros])
+            self.v[i] = np.concatenate([self.v[i], zeros])
+            self.t[i] = np.concatenate([self.t[i], np.zeros(n, dtype=self.t[i].dtype)])
+            self.work[i] = [np.empty_like(self.m[i][:CHUNK]) for _ in range(3)]
+
     def _update_rows(self, i: int, param: np.ndarray, rows: np.ndarray, g: np.ndarray) -> None:
         """One Adam step for ``rows`` of ``param`` (distinct), gradient ``g``, in place."""
         t = self.t[i][rows]
