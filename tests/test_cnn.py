@@ -95,6 +95,9 @@ def test_im2col_matches_the_definition(shape, filter_, stride, pad):
     cols = unfold(x, *filter_, stride, pad)
     assert cols.shape == (N, C * filter_[0] * filter_[1], out_h * out_w)
     assert np.array_equal(cols, col.reshape(N, out_h * out_w, -1).transpose(0, 2, 1))
+    with_ones = unfold(x, *filter_, stride, pad, ones_row=True)
+    assert np.array_equal(with_ones[:, :-1], cols)
+    assert np.all(with_ones[:, -1] == 1)
 
 
 @pytest.mark.parametrize(("shape", "filter_", "stride", "pad"), GEOMETRIES, ids=GEOMETRY_IDS)
@@ -216,19 +219,34 @@ def test_max_pooling_gives_a_tied_window_one_gradient():
     assert np.array_equal(dx[0, 0], [[3, 0, 5, 0], [0, 0, 0, 0]])
 
 
-def test_pooling_matches_the_books_im2col_and_argmax():
-    """Max pooling with overlapping, padded windows equals the book's way, ties included."""
+def test_max_pooling_breaks_ties_row_by_row():
+    """Of tied elements the first in reading order wins: along the top row, then down."""
+    layer = Pooling(2, 2)
+    x = np.array([[0.0, 1.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]).reshape(1, 1, 2, 4)
+    layer.forward(x)
+    dx = layer.backward(np.array([[[[3.0, 5.0]]]]))
+    assert np.array_equal(dx[0, 0], [[0, 3, 0, 0], [0, 0, 5, 0]])
+
+
+POOL_GEOMETRIES = [(3, 3, 2, 1), (2, 2, 2, 0), (2, 2, 1, 0), (2, 3, 1, 1), (3, 2, 3, 0)]
+
+
+@pytest.mark.parametrize(("pool_h", "pool_w", "stride", "pad"), POOL_GEOMETRIES)
+def test_pooling_matches_the_books_im2col_and_argmax(pool_h, pool_w, stride, pad):
+    """Max pooling equals the book's way (im2col, argmax, col2im), ties included."""
     rng = np.random.default_rng(4)
-    x = np.maximum(rng.standard_normal((2, 3, 7, 7)), 0)  # many tied zeros, as after a ReLU
-    layer = Pooling(3, 3, stride=2, pad=1)
+    x = rng.integers(0, 3, (2, 3, 7, 8)).astype(float)  # many ties
+    layer = Pooling(pool_h, pool_w, stride=stride, pad=pad)
     out = layer.forward(x)
-    col = im2col(x, 3, 3, 2, 1).reshape(-1, 9)
+    N, C, out_h, out_w = out.shape
+    col = im2col(x, pool_h, pool_w, stride, pad).reshape(-1, pool_h * pool_w)
     arg_max = col.argmax(axis=1)
-    assert np.array_equal(out, col.max(axis=1).reshape(2, 4, 4, 3).transpose(0, 3, 1, 2))
+    expected_out = col.max(axis=1).reshape(N, out_h, out_w, C).transpose(0, 3, 1, 2)
+    assert np.array_equal(out, expected_out)
     dout = rng.standard_normal(out.shape)
-    dmax = np.zeros((dout.size, 9))
+    dmax = np.zeros((dout.size, pool_h * pool_w))
     dmax[np.arange(arg_max.size), arg_max] = dout.transpose(0, 2, 3, 1).ravel()
-    expected = col2im(dmax.reshape(2 * 4 * 4, -1), x.shape, 3, 3, 2, 1)
+    expected = col2im(dmax.reshape(N * out_h * out_w, -1), x.shape, pool_h, pool_w, stride, pad)
     np.testing.assert_allclose(layer.backward(dout), expected, rtol=0, atol=1e-15)
 
 

@@ -65,7 +65,12 @@ def _padded(x: np.ndarray, pad: int) -> np.ndarray:
 
 
 def unfold(
-    x: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+    x: np.ndarray,
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+    ones_row: bool = False,
 ) -> np.ndarray:
     """Unroll every filter window of ``x`` into a column, image by image.
 
@@ -76,18 +81,27 @@ def unfold(
     row.  Per image this is the transpose of :func:`im2col`'s rows, and the
     layout the Convolution layer computes with: the filters times ``cols[n]``
     is then already image n's feature maps, (FN, OH * OW).
+
+    With ``ones_row`` a last row of ones is added, (N, C * filter_h * filter_w + 1,
+    OH * OW): the input of a bias, so that one matrix product adds it.
     """
     N, C, H, W = x.shape
     out_h = conv_output_size(H, filter_h, stride, pad)
     out_w = conv_output_size(W, filter_w, stride, pad)
+    size = C * filter_h * filter_w
 
     img = _padded(x, pad)
     # every window, as a view of img (no copy): (N, C, OH, OW, FH, FW)
     windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))
     windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
-    # (N, C, FH, FW, OH, OW): for each offset, a whole row of windows is read at once;
-    # the only copy is made here
-    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * filter_h * filter_w, -1)
+
+    cols = np.empty((N, size + ones_row, out_h * out_w), dtype=x.dtype)
+    if ones_row:
+        cols[:, size] = 1
+    # the windows go into the first rows as (N, C, FH, FW, OH, OW): for each offset,
+    # a whole row of windows is read at once; the only copy is made here
+    cols[:, :size].reshape(N, C, filter_h, filter_w, out_h, out_w)[...] = windows.transpose(
+        0, 1, 4, 5, 2, 3)
     return cols
 
 
@@ -223,7 +237,10 @@ class Convolution:
     input at each position.  The windows are unrolled as in im2col, one
     column per window (:func:`unfold`), so that the forward pass is one matrix
     product per image, filters (FN, C·FH·FW) times windows (C·FH·FW, OH·OW),
-    and the backward pass is two, and a :func:`fold`.
+    and the backward pass is two, and a :func:`fold`.  The bias rides along
+    in the products as the weight of an input that is always 1 (a row of ones
+    under the windows): it is added in the forward product, and db comes out
+    of the backward one beside dW.
 
     ``input_grad=False`` skips dx, for a first layer whose input (the images)
     needs no gradient: ``backward`` then returns None and does half the work.
@@ -248,7 +265,7 @@ class Convolution:
         self.pad = pad
         self.input_grad = input_grad
         self.x_shape: tuple[int, ...] | None = None
-        self.cols = None  # unfold(x), kept for dW
+        self.cols = None  # unfold(x) with its row of ones, kept for dW and db
         self.out_shape: tuple[int, ...] | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -260,10 +277,10 @@ class Convolution:
         out_h = conv_output_size(H, FH, self.stride, self.pad)
         out_w = conv_output_size(Wd, FW, self.stride, self.pad)
 
-        cols = unfold(x, FH, FW, self.stride, self.pad)  # (N, C*FH*FW, OH*OW)
-        col_W = W.reshape(FN, -1)  # (FN, C*FH*FW): one filter per row
+        cols = unfold(x, FH, FW, self.stride, self.pad, ones_row=True)  # (N, C*FH*FW + 1, OH*OW)
+        # one filter per row, its bias last: the weight of the row of ones
+        col_W = np.concatenate([W.reshape(FN, -1), b.reshape(FN, 1)], axis=1)
         out = np.matmul(col_W, cols)  # (N, FN, OH*OW), one product per image
-        out += b.reshape(FN, 1)
         out = out.reshape(N, FN, out_h, out_w)
 
         self.x_shape, self.cols, self.out_shape = x.shape, cols, out.shape
@@ -276,16 +293,23 @@ class Convolution:
         _expect_dout("Convolution", dout, self.out_shape)
         dout = dout.reshape(len(dout), FN, -1)  # (N, FN, OH*OW)
 
-        db = np.sum(dout, axis=(0, 2))
-        dW = np.matmul(dout, self.cols.transpose(0, 2, 1)).sum(axis=0)  # (FN, C*FH*FW)
-        self.grads[0][...] = dW.reshape(FN, C, FH, FW)
-        self.grads[1][...] = db
+        # (FN, C*FH*FW + 1): dW, and in the last column db, the sum of dout times 1
+        dW_db = np.matmul(dout, self.cols.transpose(0, 2, 1)).sum(axis=0)
+        self.grads[0][...] = dW_db[:, :-1].reshape(FN, C, FH, FW)
+        self.grads[1][...] = dW_db[:, -1]
         if not self.input_grad:
             return None
 
         dcols = np.matmul(W.reshape(FN, -1).T, dout)  # (N, C*FH*FW, OH*OW)
         dx = fold(dcols, self.x_shape, FH, FW, self.stride, self.pad)
         return dx
+
+
+def _offset_view(a: np.ndarray, axis: int, offset: int, stride: int, count: int) -> np.ndarray:
+    """The elements ``offset + stride * i`` (i < ``count``) of ``a`` along ``axis``, as a view."""
+    index = [slice(None)] * a.ndim
+    index[axis] = slice(offset, offset + stride * count, stride)
+    return a[tuple(index)]
 
 
 class Pooling:
@@ -297,10 +321,16 @@ class Pooling:
     Padding is filled with zeros, as in the book.  Pooling has no parameters.
 
     ``mode="max"`` passes each window's gradient to its largest element (the
-    first one, if several are equal); ``mode="average"`` shares it equally.
-    The loop runs over the pool_h × pool_w offsets within a window, each time
-    over a strided view of the whole batch; where the windows do not overlap,
-    which is the usual case, the backward pass writes instead of adding.
+    first one, row by row, if several are equal); ``mode="average"`` shares it
+    equally.
+
+    A window's maximum is the maximum of its rows' maxima, and its mean the
+    mean of its rows' means.  So the layer pools in two steps along one axis
+    each: along the width, every row of every window to one value, then along
+    the height.  A step loops over the offsets within a window, each time over
+    a strided view of the whole batch; the backward pass undoes the steps in
+    reverse order.  Where the windows do not overlap, which is the usual case,
+    it writes each gradient instead of adding it.
     """
 
     def __init__(
@@ -321,35 +351,70 @@ class Pooling:
         self.pad = pad
         self.mode = mode
         self.x_shape: tuple[int, ...] | None = None
-        self.img = None  # the padded input, kept by max pooling
-        self.out = None  # the output, kept by max pooling
+        self.steps = None  # max pooling keeps each step's input and output
 
     def _strides(self) -> tuple[int, int]:
         if self.stride is None:
             return self.pool_h, self.pool_w
         return self.stride, self.stride
 
-    def _windows(self, img: np.ndarray, out_h: int, out_w: int) -> Iterator[np.ndarray]:
-        """Yield, for each offset (y, x) within a window, the view of ``img`` it visits."""
+    def _plan(self, x_shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+        """The two steps, in order: (axis, window size, stride, output length) each."""
+        N, C, H, W = x_shape
         stride_h, stride_w = self._strides()
-        for y in range(self.pool_h):
-            for x in range(self.pool_w):
-                yield img[:, :, y : y + stride_h * out_h : stride_h,
-                          x : x + stride_w * out_w : stride_w]
+        out_h = conv_output_size(H, self.pool_h, stride_h, self.pad)
+        out_w = conv_output_size(W, self.pool_w, stride_w, self.pad)
+        return [(3, self.pool_w, stride_w, out_w), (2, self.pool_h, stride_h, out_h)]
 
-    def _first_maxima(self, out_h: int, out_w: int) -> Iterator[np.ndarray]:
+    def _pool(self, a: np.ndarray, axis: int, size: int, stride: int, count: int) -> np.ndarray:
+        """Pool ``a`` along one axis: windows of ``size``, ``count`` of them, ``stride`` apart."""
+        combine = np.maximum if self.mode == "max" else np.add
+        views = [_offset_view(a, axis, k, stride, count) for k in range(size)]
+        out = views[0].copy() if size == 1 else combine(views[0], views[1])
+        for view in views[2:]:
+            combine(out, view, out=out)
+        if self.mode == "average":
+            out /= size
+        return out
+
+    def _unpool(
+        self, dout: np.ndarray, step: int, shape: tuple[int, ...]
+    ) -> np.ndarray:
+        """The backward pass of step ``step``: from ``dout`` to the gradient of its input."""
+        axis, size, stride, count = self._plan(self.x_shape)[step]
+        overlap = stride < size
+        # where the windows tile the axis exactly, every element is written: no zeros needed
+        tiled = stride == size and stride * count == shape[axis]
+        da = (np.empty if tiled else np.zeros)(shape, dtype=np.result_type(dout, np.float32))
+
+        if self.mode == "max":
+            a, out = self.steps[step]
+            shares = self._first_maxima(a, out, axis, size, stride, count)  # all or nothing
+        else:
+            shares = itertools.repeat(1.0 / size, size)  # an equal share for each
+        for k, share in enumerate(shares):
+            dview = _offset_view(da, axis, k, stride, count)
+            if overlap:
+                dview += dout * share
+            else:
+                np.multiply(dout, share, out=dview)
+        return da
+
+    @staticmethod
+    def _first_maxima(
+        a: np.ndarray, out: np.ndarray, axis: int, size: int, stride: int, count: int
+    ) -> Iterator[np.ndarray]:
         """Yield, for each offset in turn, a mask of the windows whose maximum it holds.
 
         Where several elements of a window equal its maximum, only the first
         offset's mask is true there, so that the window's gradient goes to one.
         """
-        offsets = self.pool_h * self.pool_w
         taken = None  # the windows whose maximum an earlier offset holds
-        for k, view in enumerate(self._windows(self.img, out_h, out_w)):
-            if taken is not None and k == offsets - 1:
+        for k in range(size):
+            if taken is not None and k == size - 1:
                 yield ~taken  # the last offset: wherever no other one was the maximum
                 return
-            hit = view == self.out
+            hit = _offset_view(a, axis, k, stride, count) == out
             if taken is None:
                 taken = hit.copy()
             else:
@@ -360,57 +425,26 @@ class Pooling:
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return the pooled maps (N, C, OH, OW)."""
         _expect_image_batch("Pooling", x)
-        N, C, H, W = x.shape
-        stride_h, stride_w = self._strides()
-        out_h = conv_output_size(H, self.pool_h, stride_h, self.pad)
-        out_w = conv_output_size(W, self.pool_w, stride_w, self.pad)
-        img = _padded(x, self.pad)
+        (axis_w, *width), (axis_h, *height) = self._plan(x.shape)
+        img = _padded(np.asarray(x, dtype=np.result_type(x, np.float32)), self.pad)
 
-        windows = self._windows(img, out_h, out_w)
-        out = np.array(next(windows), dtype=np.result_type(x, np.float32))  # a copy
-        for view in windows:
-            if self.mode == "max":
-                np.maximum(out, view, out=out)
-            else:
-                out += view
-        if self.mode == "average":
-            out /= self.pool_h * self.pool_w
+        rows = self._pool(img, axis_w, *width)  # (N, C, H + 2 pad, OW): each window row pooled
+        out = self._pool(rows, axis_h, *height)  # (N, C, OH, OW): then the rows of each window
 
         self.x_shape = x.shape
         if self.mode == "max":
-            self.img, self.out = img, out
+            self.steps = [(img, rows), (rows, out)]
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return dx (N, C, H, W): each window's gradient to its maximum, or shared equally."""
         N, C, H, W = self.x_shape
-        stride_h, stride_w = self._strides()
-        out_h = conv_output_size(H, self.pool_h, stride_h, self.pad)
-        out_w = conv_output_size(W, self.pool_w, stride_w, self.pad)
+        (_, _, _, out_w), (_, _, _, out_h) = self._plan(self.x_shape)
         _expect_dout("Pooling", dout, (N, C, out_h, out_w))
+        padded_h, padded_w = H + 2 * self.pad, W + 2 * self.pad
 
-        # windows that do not overlap: each element gets one window's gradient at most,
-        # so it can be written instead of added; where they tile the padded input
-        # exactly, every element is written and nothing needs to be zeroed first
-        overlap = stride_h < self.pool_h or stride_w < self.pool_w
-        tiled = (not overlap and stride_h == self.pool_h and stride_w == self.pool_w
-                 and out_h * stride_h == H + 2 * self.pad
-                 and out_w * stride_w == W + 2 * self.pad)
-        make = np.empty if tiled else np.zeros
-        dimg = make((N, C, H + 2 * self.pad, W + 2 * self.pad),
-                    dtype=np.result_type(dout, np.float32))
-
-        offsets = self.pool_h * self.pool_w
-        if self.mode == "max":
-            shares = self._first_maxima(out_h, out_w)  # the whole gradient, or nothing
-        else:
-            shares = itertools.repeat(1.0 / offsets, offsets)  # an equal share for each
-        for dview, share in zip(self._windows(dimg, out_h, out_w), shares, strict=True):
-            if overlap:
-                dview += dout * share
-            else:
-                np.multiply(dout, share, out=dview)
-
+        drows = self._unpool(dout, 1, (N, C, padded_h, out_w))
+        dimg = self._unpool(drows, 0, (N, C, padded_h, padded_w))
         return dimg[:, :, self.pad : H + self.pad, self.pad : W + self.pad]
 
 
