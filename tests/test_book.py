@@ -113,6 +113,7 @@ def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
     (docs / "conf.py").write_text(textwrap.dedent("""\
         extensions = ["myst_parser", "rindoku.sphinxext"]
         rindoku_plugins = ["rindoku_demo_broken"]
+        rindoku_installed_plugins = False
         """))
     (docs / "index.md").write_text("# Test\n\n```{rindoku-chapters}\n```\n")
     env = {**__import__("os").environ, "PYTHONPATH": str(plugin_dir)}
@@ -123,3 +124,56 @@ def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
     assert "RuntimeError: the example is broken" in output
     assert re.search(r"demo\.explode\s+FAILED", output)
     assert "1 example(s) raised: demo.explode" in output
+
+
+LONG_PLUGIN = '''\
+from pathlib import Path
+
+from rindoku import Chapter, Example, hookimpl
+
+
+def slow(rng):
+    print("the long run's result")
+
+
+@hookimpl
+def rindoku_chapter():
+    return Chapter(slug="demo", number=9, title="Demo", title_ja="デモ",
+                   page=Path(__file__).with_name("demo.md"))
+
+
+@hookimpl
+def rindoku_examples():
+    return [Example("demo.slow", "Slow", slow, size="long")]
+'''
+
+
+def test_long_examples_run_only_when_the_build_asks(tmp_path):
+    """By default the page says how to see a long example; -D rindoku_run_long=1 runs it."""
+    plugin_dir = tmp_path / "plugin"
+    plugin_dir.mkdir()
+    (plugin_dir / "rindoku_demo_long.py").write_text(LONG_PLUGIN)
+    (plugin_dir / "demo.md").write_text("# Demo\n\n```{rindoku-example} demo.slow\n```\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(textwrap.dedent("""\
+        extensions = ["myst_parser", "rindoku.sphinxext"]
+        rindoku_plugins = ["rindoku_demo_long"]
+        rindoku_installed_plugins = False
+        """))
+    (docs / "index.md").write_text("# Test\n\n```{rindoku-chapters}\n```\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(plugin_dir)}
+    page = tmp_path / "out" / "html" / "chapters" / "demo.html"
+
+    done = sphinx(docs, tmp_path / "out", "-W", env=env)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    text = re.sub(r"<[^>]+>", "", page.read_text())
+    assert "This example takes a while" in text and "rindoku book --long" in text
+    assert "rindoku-output" not in page.read_text()  # no output box
+    assert re.search(r"demo\.slow\s+not run \(long\)", done.stdout)
+
+    done = sphinx(docs, tmp_path / "out", "-W", "-D", "rindoku_run_long=1", env=env)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    output = re.search(r'class="rindoku-output.*?</pre>', page.read_text(), re.S)
+    assert output and "result" in output.group()
+    assert re.search(r"demo\.slow\s+ran", done.stdout)

@@ -202,6 +202,8 @@ def cmd_book(registry: Registry, args: argparse.Namespace) -> int:
         shutil.rmtree(build)
     command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
                str(root / "docs"), str(build / "html")]
+    if args.long:
+        command += ["-D", "rindoku_run_long=1"]
     print(" ".join(command), flush=True)
     status = subprocess.call(command)
     if status == 0:
@@ -301,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("book", help="build the course book (docs/_build/html)")
     p.add_argument("--clean", action="store_true", help="rebuild from scratch")
     p.add_argument("--root", help="the rindoku checkout (default: found from here)")
+    p.add_argument("--long", action="store_true",
+                   help="run the long examples too (minutes), so that the book shows them all")
     p.set_defaults(func=cmd_book)
     return parser
 

@@ -32,6 +32,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("rindoku_cache_dir", "", "env", types=[str])
     app.add_config_value("rindoku_chapters_dir", "chapters", "env", types=[str])
     app.add_config_value("rindoku_plugins", [], "env", types=[list])
+    app.add_config_value("rindoku_installed_plugins", True, "env", types=[bool])
+    app.add_config_value("rindoku_run_long", False, "env", types=[bool, int])
 
     # events, in the order they fire
     app.connect("builder-inited", copy_chapter_pages)

@@ -107,8 +107,10 @@ class ExampleDirective(RindokuDirective):
         except UnknownNameError as exc:
             raise self.error(f"rindoku-example: {exc}") from exc
         cache = ExampleCache(cache_dir(self.env.app))
-        # quick examples run now; long ones are shown if a result is cached
-        result = cache.run(example) if example.size == "quick" else cache.lookup(example)
+        # quick examples run now; long ones are shown if a result is cached,
+        # or run as well when the build was asked to (rindoku_run_long)
+        run_now = example.size == "quick" or self.config.rindoku_run_long
+        result = cache.run(example) if run_now else cache.lookup(example)
         self._record(example, result)
 
         box = nodes.container(classes=["rindoku-example"])
@@ -119,7 +121,8 @@ class ExampleDirective(RindokuDirective):
         if result is None:
             box += self.parse_markdown(
                 f"```{{note}}\nThis example takes a while. Run `rindoku run {example.id}` "
-                "to see its output and figures.\n```"
+                "to see its output and figures, or build the book with `rindoku book --long`."
+                "\n```"
             )
         elif not result.ok:
             logger.error("example %s raised:\n%s", example.id, result.error,

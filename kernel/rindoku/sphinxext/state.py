@@ -23,12 +23,14 @@ def registry_of(app: Sphinx) -> Registry:
 
     Besides the installed plugins, ``rindoku_plugins`` in ``conf.py`` may name
     plugin modules to load directly (a chapter being tried out before it is
-    installed).
+    installed).  With ``rindoku_installed_plugins = False`` only those are
+    loaded: a book of one's own chapters alone.
     """
     registry = getattr(app, "_rindoku_registry", None)
     if registry is None:
         extra = module_entry_points(app.config.rindoku_plugins)
-        registry = load_registry(entry_points=[*installed_entry_points(), *extra])
+        installed = installed_entry_points() if app.config.rindoku_installed_plugins else []
+        registry = load_registry(entry_points=[*installed, *extra])
         app._rindoku_registry = registry  # type: ignore[attr-defined]
     return registry
 
