@@ -138,3 +138,17 @@ def test_book_builds_the_checkout_it_is_given(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "the book is at" in done.stdout
     assert (tmp_path / "docs" / "_build" / "html" / "chapters" / "backprop.html").is_file()
+
+
+def test_book_long_asks_sphinx_to_run_the_long_examples(tmp_path, monkeypatch):
+    """'rindoku book --long' passes rindoku_run_long to sphinx-build (built in test_book)."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "conf.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text("")
+    commands = []
+    monkeypatch.setattr("rindoku.cli.subprocess.call",
+                        lambda command: commands.append(command) or 1)
+    assert main(["book", "--root", str(tmp_path)]) == 1
+    assert main(["book", "--root", str(tmp_path), "--long"]) == 1
+    assert "rindoku_run_long=1" not in commands[0]
+    assert commands[1][-2:] == ["-D", "rindoku_run_long=1"]
