@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rindoku import CheckFailed, Exercise, GradientCheckError, gradient_check
+from rindoku import CheckFailed, GradientCheckError, gradient_check
 from rindoku.examples import run_example
+from rindoku.testing import attempt_from, with_mistake
 from rindoku_backprop import examples
 from rindoku_backprop.datasets import load_spiral
 from rindoku_backprop.exercises import (
@@ -259,32 +259,6 @@ def test_spiral_example_learns_the_spiral(tmp_path, capsys):
 # -- exercises ---------------------------------------------------------------------
 
 
-def module_from(source: str) -> types.ModuleType:
-    """A module made from source code, as the checker makes one from a member's file."""
-    module = types.ModuleType("attempt")
-    exec(compile(source, "attempt.py", "exec"), module.__dict__)
-    return module
-
-
-def broken(exercise: Exercise, old: str, new: str) -> types.ModuleType:
-    """The exercise's solution with one piece of code replaced."""
-    assert old in exercise.solution
-    return module_from(exercise.solution.replace(old, new))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_reference_solution_passes(exercise):
-    """The check accepts the reference solution."""
-    exercise.check(module_from(exercise.solution))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_starter_is_not_yet_solved(exercise):
-    """The starter code raises NotImplementedError with its TODO text."""
-    with pytest.raises(NotImplementedError):
-        exercise.check(module_from(exercise.starter))
-
-
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_exercise_metadata(exercise):
     """Each exercise has a prompt with math, its solution file and a few hints."""
@@ -298,12 +272,12 @@ def test_exercise_metadata(exercise):
 def test_check_names_a_missing_class(exercise):
     """A file without the class gets a message naming the class."""
     with pytest.raises(CheckFailed, match=r"your file defines no class \w+"):
-        exercise.check(module_from("import numpy as np\n"))
+        exercise.check(attempt_from("import numpy as np\n"))
 
 
 def test_sigmoid_check_names_the_wrong_gradient():
     """A Sigmoid backward that forgets (1 - y) fails on dx, with the index and both values."""
-    module = broken(SIGMOID_BACKWARD, "dx = dout * (1.0 - self.out) * self.out",
+    module = with_mistake(SIGMOID_BACKWARD, "dx = dout * (1.0 - self.out) * self.out",
                     "dx = dout * self.out")
     with pytest.raises(CheckFailed, match=r"(?s)dx is wrong.*at index \(\d, \d\).*numerical"):
         SIGMOID_BACKWARD.check(module)
@@ -311,58 +285,61 @@ def test_sigmoid_check_names_the_wrong_gradient():
 
 def test_sigmoid_check_catches_none_and_wrong_shapes():
     """A backward that returns nothing, or dx transposed, gets a clear message."""
-    module = broken(SIGMOID_BACKWARD, "return dx", "return None")
+    module = with_mistake(SIGMOID_BACKWARD, "return dx", "return None")
     with pytest.raises(CheckFailed, match="returned None"):
         SIGMOID_BACKWARD.check(module)
-    module = broken(SIGMOID_BACKWARD, "return dx", "return dx.T")
+    module = with_mistake(SIGMOID_BACKWARD, "return dx", "return dx.T")
     with pytest.raises(CheckFailed, match=r"shape \(4, 3\); expected \(3, 4\)"):
         SIGMOID_BACKWARD.check(module)
 
 
 def test_sigmoid_check_catches_a_wrong_forward():
     """A forward with the wrong sign is reported before the backward is looked at."""
-    module = broken(SIGMOID_BACKWARD, "out = 1 / (1 + np.exp(-x))", "out = 1 / (1 + np.exp(x))")
+    module = with_mistake(SIGMOID_BACKWARD, "out = 1 / (1 + np.exp(-x))",
+                          "out = 1 / (1 + np.exp(x))")
     with pytest.raises(CheckFailed, match=r"Sigmoid.forward\(x\) is wrong"):
         SIGMOID_BACKWARD.check(module)
 
 
 def test_affine_check_requires_grads_in_place():
     """Rebinding self.grads[0] is caught and the message says how to write in place."""
-    module = broken(AFFINE_BACKWARD, "self.grads[0][...] = dW", "self.grads[0] = dW")
+    module = with_mistake(AFFINE_BACKWARD, "self.grads[0][...] = dW", "self.grads[0] = dW")
     with pytest.raises(CheckFailed, match=r"self.grads\[0\]\[...\] in place"):
         AFFINE_BACKWARD.check(module)
 
 
 def test_affine_check_names_db():
     """A db that sums the wrong way is reported as db, with its index."""
-    module = broken(AFFINE_BACKWARD, "db = np.sum(dout, axis=0)", "db = np.sum(dout, axis=0) / 2")
+    module = with_mistake(AFFINE_BACKWARD, "db = np.sum(dout, axis=0)",
+                          "db = np.sum(dout, axis=0) / 2")
     with pytest.raises(CheckFailed, match=r"(?s)db is wrong.*params\[1\] \(shape \(3,\)\)"):
         AFFINE_BACKWARD.check(module)
 
 
 def test_affine_check_names_dw():
     """A dW with the wrong sign is reported as dW."""
-    module = broken(AFFINE_BACKWARD, "dW = np.dot(self.x.T, dout)", "dW = -np.dot(self.x.T, dout)")
+    module = with_mistake(AFFINE_BACKWARD, "dW = np.dot(self.x.T, dout)",
+                          "dW = -np.dot(self.x.T, dout)")
     with pytest.raises(CheckFailed, match=r"(?s)dW is wrong.*params\[0\]"):
         AFFINE_BACKWARD.check(module)
 
 
 def test_affine_check_catches_a_missing_return():
     """An Affine backward that returns None gets a clear message."""
-    module = broken(AFFINE_BACKWARD, "return dx", "return None")
+    module = with_mistake(AFFINE_BACKWARD, "return dx", "return None")
     with pytest.raises(CheckFailed, match=r"Affine.backward\(dout\) returned None"):
         AFFINE_BACKWARD.check(module)
 
 
 def test_softmax_with_loss_check_requires_the_average():
     """Forgetting to divide by the batch size is reported on dx."""
-    module = broken(SOFTMAX_WITH_LOSS_BACKWARD, "dx = dx / batch_size", "dx = dx")
+    module = with_mistake(SOFTMAX_WITH_LOSS_BACKWARD, "dx = dx / batch_size", "dx = dx")
     with pytest.raises(CheckFailed, match=r"(?s)dx is wrong.*relative error"):
         SOFTMAX_WITH_LOSS_BACKWARD.check(module)
 
 
 def test_softmax_with_loss_check_requires_dout():
     """Ignoring dout passes the gradient check (dout = 1 there) but not the dout check."""
-    module = broken(SOFTMAX_WITH_LOSS_BACKWARD, "dx *= dout", "dx *= 1")
+    module = with_mistake(SOFTMAX_WITH_LOSS_BACKWARD, "dx *= dout", "dx *= 1")
     with pytest.raises(CheckFailed, match="multiply the gradient by dout"):
         SOFTMAX_WITH_LOSS_BACKWARD.check(module)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 import time
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from rindoku import CheckFailed, Exercise, GradientCheckError, gradient_check
+from rindoku import CheckFailed, GradientCheckError, gradient_check
 from rindoku.examples import run_example
 from rindoku.registry import load_registry
+from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import RowSparseGrad, Trainer, unique_params
 from rindoku_backprop.functions import sigmoid
 from rindoku_cbow import examples
@@ -551,30 +551,6 @@ def test_ptb_short_example_compares_both_paths(ptb_data, tmp_path, capsys):
 # -- exercises -------------------------------------------------------------------------------------
 
 
-def module_from(source: str) -> types.ModuleType:
-    """A module made from source code, as the checker makes one from a member's file."""
-    module = types.ModuleType("attempt")
-    exec(compile(source, "attempt.py", "exec"), module.__dict__)
-    return module
-
-
-def broken(exercise: Exercise, old: str, new: str) -> types.ModuleType:
-    """The exercise's solution with one piece of code replaced."""
-    assert old in exercise.solution
-    return module_from(exercise.solution.replace(old, new))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_reference_solution_passes(exercise):
-    exercise.check(module_from(exercise.solution))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_starter_is_not_yet_solved(exercise):
-    with pytest.raises(NotImplementedError):
-        exercise.check(module_from(exercise.starter))
-
-
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_exercise_metadata(exercise):
     assert exercise.id.startswith("cbow.")
@@ -590,11 +566,11 @@ def test_exercise_metadata(exercise):
 ], ids=lambda value: getattr(value, "id", ""))
 def test_check_names_what_is_missing(exercise, message):
     with pytest.raises(CheckFailed, match=message):
-        exercise.check(module_from("import numpy as np\n"))
+        exercise.check(attempt_from("import numpy as np\n"))
 
 
 def test_contexts_check_accepts_a_vectorised_version():
-    module = module_from(
+    module = attempt_from(
         "import numpy as np\n"
         "def create_contexts_target(corpus, window_size=1):\n"
         "    offsets = np.r_[np.arange(-window_size, 0), np.arange(1, window_size + 1)]\n"
@@ -615,7 +591,7 @@ def test_contexts_check_accepts_a_vectorised_version():
 ])
 def test_contexts_check_names_the_mistake(old, new, message):
     with pytest.raises(CheckFailed, match=message):
-        CONTEXTS_TARGET.check(broken(CONTEXTS_TARGET, old, new))
+        CONTEXTS_TARGET.check(with_mistake(CONTEXTS_TARGET, old, new))
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -626,7 +602,7 @@ def test_contexts_check_names_the_mistake(old, new, message):
 ])
 def test_simple_cbow_check_names_the_wrong_gradient(old, new, message):
     with pytest.raises(CheckFailed, match=message):
-        SIMPLE_CBOW_BACKWARD.check(broken(SIMPLE_CBOW_BACKWARD, old, new))
+        SIMPLE_CBOW_BACKWARD.check(with_mistake(SIMPLE_CBOW_BACKWARD, old, new))
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -637,7 +613,7 @@ def test_simple_cbow_check_names_the_wrong_gradient(old, new, message):
 ])
 def test_embedding_dot_check_names_the_mistake(old, new, message):
     with pytest.raises(CheckFailed, match=message):
-        EMBEDDING_DOT_BACKWARD.check(broken(EMBEDDING_DOT_BACKWARD, old, new))
+        EMBEDDING_DOT_BACKWARD.check(with_mistake(EMBEDDING_DOT_BACKWARD, old, new))
 
 
 def test_shared_weights_view_sums_the_gradients_of_a_shared_array():

@@ -5,16 +5,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rindoku import CheckFailed, Exercise, GradientCheckError, gradient_check
+from rindoku import CheckFailed, GradientCheckError, gradient_check
 from rindoku.data import DataError, DataFile
 from rindoku.examples import run_example
 from rindoku.registry import load_registry
+from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import accuracy
 from rindoku_cnn import examples
 from rindoku_cnn.datasets import MNIST_FILES, load_digits, load_mnist, read_idx
@@ -532,32 +532,6 @@ def test_filters_example_draws_the_filters_before_and_after(tmp_path, capsys):
 # -- exercises ------------------------------------------------------------------------------
 
 
-def module_from(source: str) -> types.ModuleType:
-    """A module made from source code, as the checker makes one from a member's file."""
-    module = types.ModuleType("attempt")
-    exec(compile(source, "attempt.py", "exec"), module.__dict__)
-    return module
-
-
-def broken(exercise: Exercise, old: str, new: str) -> types.ModuleType:
-    """The exercise's solution with one piece of code replaced."""
-    assert old in exercise.solution
-    return module_from(exercise.solution.replace(old, new))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_reference_solution_passes(exercise):
-    """The check accepts the reference solution."""
-    exercise.check(module_from(exercise.solution))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_starter_is_not_yet_solved(exercise):
-    """The starter code raises NotImplementedError with its TODO text."""
-    with pytest.raises(NotImplementedError):
-        exercise.check(module_from(exercise.starter))
-
-
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_exercise_metadata(exercise):
     """Each exercise has a prompt with math, its solution file and a few hints."""
@@ -569,14 +543,15 @@ def test_exercise_metadata(exercise):
 
 def test_checks_name_what_is_missing():
     with pytest.raises(CheckFailed, match="your file defines no function im2col"):
-        IM2COL.check(module_from("import numpy as np\n"))
+        IM2COL.check(attempt_from("import numpy as np\n"))
     with pytest.raises(CheckFailed, match="your file defines no class Pooling"):
-        POOLING_BACKWARD.check(module_from("import numpy as np\n"))
+        POOLING_BACKWARD.check(attempt_from("import numpy as np\n"))
 
 
 def test_im2col_check_names_the_window_and_the_offset():
     """Columns in the wrong order: the first wrong element, its window, offset and pixels."""
-    module = broken(IM2COL, "col.transpose(0, 4, 5, 1, 2, 3)", "col.transpose(0, 4, 5, 1, 3, 2)")
+    module = with_mistake(IM2COL, "col.transpose(0, 4, 5, 1, 2, 3)",
+                          "col.transpose(0, 4, 5, 1, 3, 2)")
     pattern = (r"(?s)filter_h=2, filter_w=2, stride=1, pad=0\) is wrong at col\[0, 1\].*"
                r"image 0, window \(i, j\) = \(0, 0\).*offset \(y, x\) = \(0, 1\).*"
                r"expected pixel x\[0, 0, 0, 1\] = 2.*got      pixel x\[0, 0, 1, 0\] = 4")
@@ -586,7 +561,7 @@ def test_im2col_check_names_the_window_and_the_offset():
 
 def test_im2col_check_catches_a_forgotten_stride():
     """A stride left out of the slices is caught on the first case with a stride."""
-    module = broken(IM2COL, "img[:, :, y:y_max:stride, x:x_max:stride]",
+    module = with_mistake(IM2COL, "img[:, :, y:y_max:stride, x:x_max:stride]",
                     "img[:, :, y:y + out_h, x:x + out_w]")
     with pytest.raises(CheckFailed, match=r"shape \(2, 3, 7, 7\), filter_h=3, filter_w=3, "
                                           r"stride=2, pad=0\) is wrong at col"):
@@ -594,17 +569,17 @@ def test_im2col_check_catches_a_forgotten_stride():
 
 
 def test_im2col_check_explains_a_wrong_shape():
-    module = broken(IM2COL, "return col", "return col.T")
+    module = with_mistake(IM2COL, "return col", "return col.T")
     with pytest.raises(CheckFailed, match=r"shape \(9, 8\); expected \(8, 9\): one row per "
                                           r"window \(N \* out_h \* out_w = 2 \* 2 \* 2\)"):
         IM2COL.check(module)
     with pytest.raises(CheckFailed, match="returned None"):
-        IM2COL.check(broken(IM2COL, "return col", "return None"))
+        IM2COL.check(with_mistake(IM2COL, "return col", "return None"))
 
 
 def test_pooling_check_names_the_worst_element():
     """dout in the wrong order: the gradient check fails and names the element."""
-    module = broken(POOLING_BACKWARD, "dout = dout.transpose(0, 2, 3, 1)",
+    module = with_mistake(POOLING_BACKWARD, "dout = dout.transpose(0, 2, 3, 1)",
                     "dout = dout.transpose(0, 3, 2, 1)")
     pattern = (r"(?s)dx of Pooling\(pool_h=2, pool_w=2, stride=2, pad=0\) is wrong.*"
                r"worst element: input 0 \(shape \(2, 3, 4, 4\)\) at index \(\d, \d, \d, \d\): "
@@ -615,17 +590,18 @@ def test_pooling_check_names_the_worst_element():
 
 def test_pooling_check_catches_a_gradient_spread_over_the_window():
     """Sharing the gradient over the window (average pooling's backward) is wrong for max."""
-    module = broken(POOLING_BACKWARD,
+    module = with_mistake(POOLING_BACKWARD,
                     "dmax[np.arange(self.arg_max.size), self.arg_max.flatten()] = dout.flatten()",
                     "dmax[...] = dout.reshape(-1, 1) / pool_size")
     with pytest.raises(CheckFailed, match=r"dx of Pooling.* is wrong"):
         POOLING_BACKWARD.check(module)
     with pytest.raises(CheckFailed, match=r"backward\(dout\) returned None"):
-        POOLING_BACKWARD.check(broken(POOLING_BACKWARD, "return dx", "return None"))
+        POOLING_BACKWARD.check(with_mistake(POOLING_BACKWARD, "return dx", "return None"))
 
 
 def test_pooling_check_catches_a_changed_forward():
-    module = broken(POOLING_BACKWARD, "out = np.max(col, axis=1)", "out = np.min(col, axis=1)")
+    module = with_mistake(POOLING_BACKWARD, "out = np.max(col, axis=1)",
+                          "out = np.min(col, axis=1)")
     with pytest.raises(CheckFailed, match=r"forward\(x\) is wrong \(it was given"):
         POOLING_BACKWARD.check(module)
 

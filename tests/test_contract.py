@@ -11,6 +11,7 @@ import pytest
 from rindoku import hookspecs
 from rindoku.protocols import Layer
 from rindoku.registry import load_registry
+from rindoku.testing import attempt_from
 
 REGISTRY = load_registry()
 CASES = sorted(REGISTRY.gradient_cases)
@@ -82,3 +83,21 @@ GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guides" / "plugins.md"
 def test_every_hook_is_in_the_plugin_guide(hook):
     """'Writing a chapter plugin' documents every hook (from its specification)."""
     assert f"autofunction:: rindoku.hookspecs.{hook}\n" in GUIDE.read_text()
+
+
+EXERCISES = sorted(REGISTRY.exercises)
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_every_reference_solution_passes_its_check(exercise_id):
+    """The check accepts the reference solution."""
+    exercise = REGISTRY.exercises[exercise_id].value
+    exercise.check(attempt_from(exercise.solution))
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_every_starter_is_not_yet_solved(exercise_id):
+    """The starter code raises NotImplementedError with its TODO text."""
+    exercise = REGISTRY.exercises[exercise_id].value
+    with pytest.raises(NotImplementedError, match=r"\S"):
+        exercise.check(attempt_from(exercise.starter))

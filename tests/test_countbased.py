@@ -5,18 +5,18 @@ from __future__ import annotations
 import math
 import re
 import shutil
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import sparse
 
-from rindoku import CheckFailed, Exercise
+from rindoku import CheckFailed
 from rindoku.data import DataError
 from rindoku.examples import run_example
 from rindoku.ptb import EOS, load_data
 from rindoku.registry import load_registry
+from rindoku.testing import attempt_from, with_mistake
 from rindoku.wordvectors import (
     UnknownWordError,
     WordVectors,
@@ -713,30 +713,6 @@ def test_settings_example_tabulates_every_option(shared_data, tmp_path, capsys):
 # -- exercises ------------------------------------------------------------------------------
 
 
-def module_from(source: str) -> types.ModuleType:
-    """A module made from source code, as the checker makes one from a member's file."""
-    module = types.ModuleType("attempt")
-    exec(compile(source, "attempt.py", "exec"), module.__dict__)
-    return module
-
-
-def broken(exercise: Exercise, old: str, new: str) -> types.ModuleType:
-    """The exercise's solution with one piece of code replaced."""
-    assert old in exercise.solution
-    return module_from(exercise.solution.replace(old, new))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_reference_solution_passes(exercise):
-    exercise.check(module_from(exercise.solution))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_starter_is_not_yet_solved(exercise):
-    with pytest.raises(NotImplementedError):
-        exercise.check(module_from(exercise.starter))
-
-
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_exercise_metadata(exercise):
     assert exercise.id in {"countbased.co-matrix", "countbased.ppmi"}
@@ -747,12 +723,12 @@ def test_exercise_metadata(exercise):
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_check_names_a_missing_function(exercise):
     with pytest.raises(CheckFailed, match=r"your file defines no function (create_co_matrix|ppmi)"):
-        exercise.check(module_from("import numpy as np\n"))
+        exercise.check(attempt_from("import numpy as np\n"))
 
 
 def test_co_matrix_check_names_the_first_wrong_cell():
     """Counting only rightward neighbours fails on (say, you), with both values and why."""
-    module = broken(CO_MATRIX, "        np.add.at(co_matrix, (right, left), 1)", "")
+    module = with_mistake(CO_MATRIX, "        np.add.at(co_matrix, (right, left), 1)", "")
     with pytest.raises(
         CheckFailed,
         match=r"(?s)window_size=1\) is wrong\.\n  first wrong cell: row 'say', column 'you' "
@@ -762,7 +738,7 @@ def test_co_matrix_check_names_the_first_wrong_cell():
 
 
 def test_co_matrix_check_spots_an_ignored_window():
-    module = broken(CO_MATRIX, "range(1, window_size + 1)", "range(1, 2)")
+    module = with_mistake(CO_MATRIX, "range(1, window_size + 1)", "range(1, 2)")
     with pytest.raises(CheckFailed, match=r"(?s)window_size=2\) is wrong.*row 'you', column "
                        r"'goodbye'.*expected 1, got 0.*the one for window_size=1"):
         CO_MATRIX.check(module)
@@ -774,21 +750,21 @@ def test_co_matrix_check_spots_lost_repeats():
     for pair in ["left, right", "right, left"]:
         assert f"np.add.at(co_matrix, ({pair}), 1)" in source
         source = source.replace(f"np.add.at(co_matrix, ({pair}), 1)", f"co_matrix[{pair}] += 1")
-    module = module_from(source)
+    module = attempt_from(source)
     with pytest.raises(CheckFailed, match=r"(?s)random corpus.*row 'w\d', column 'w\d'.*"
                        r"expected \d+, got \d+.*counted once"):
         CO_MATRIX.check(module)
 
 
 def test_co_matrix_check_forbids_changing_the_corpus():
-    module = broken(CO_MATRIX, "corpus = np.asarray(corpus)",
+    module = with_mistake(CO_MATRIX, "corpus = np.asarray(corpus)",
                     "corpus = np.asarray(corpus)\n    corpus.sort()")
     with pytest.raises(CheckFailed, match="changed the corpus it was given"):
         CO_MATRIX.check(module)
 
 
 def test_ppmi_check_requires_the_positive_part():
-    module = broken(PPMI, "M = np.maximum(0, pmi)", "M = (pmi)")
+    module = with_mistake(PPMI, "M = np.maximum(0, pmi)", "M = (pmi)")
     with pytest.raises(CheckFailed, match=r"(?s)row 'you', column 'you' \(M\[0, 0\]\): "
                        r"expected 0\.0000, got -26\.5754\n  PPMI is never negative"):
         PPMI.check(module)
@@ -796,7 +772,7 @@ def test_ppmi_check_requires_the_positive_part():
 
 def test_ppmi_check_shows_the_worked_cell():
     """A wrong denominator is reported with C, N and both S values of the cell."""
-    module = broken(PPMI, "np.outer(S, S)", "(S * S)")
+    module = with_mistake(PPMI, "np.outer(S, S)", "(S * S)")
     with pytest.raises(CheckFailed, match=re.escape(
             "row 'you', column 'say' (M[0, 1]): expected 1.8074, got 0.0000\n"
             "  here C[i, j] = 1, N = 14, S[i] = 1, S[j] = 4, so PMI = log2(1 * 14 / (1 * 4)) "
@@ -805,7 +781,7 @@ def test_ppmi_check_shows_the_worked_cell():
 
 
 def test_ppmi_check_catches_a_wrong_shape():
-    module = broken(PPMI, "return M", "return M[:, :-1]")
+    module = with_mistake(PPMI, "return M", "return M[:, :-1]")
     with pytest.raises(CheckFailed, match=r"returned shape \(7, 6\); expected \(7, 7\)"):
         PPMI.check(module)
 

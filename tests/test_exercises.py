@@ -175,3 +175,13 @@ def test_every_starter_fails_its_check(exercise_id, tmp_path):
 def test_there_are_exercises_to_check():
     """The parametrised tests above are not empty."""
     assert len(EXERCISES) >= 3
+
+
+def test_with_mistake_refuses_a_mistake_that_no_longer_applies():
+    """A test's wrong answer must come from the solution as it is, not silently be right."""
+    from rindoku.registry import load_registry
+    from rindoku.testing import with_mistake
+
+    exercise = load_registry().exercises["backprop.sigmoid-backward"].value
+    with pytest.raises(AssertionError, match="the solution has no 'no such line' to replace"):
+        with_mistake(exercise, "no such line", "anything")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rindoku import CheckFailed, Exercise
+from rindoku import CheckFailed
 from rindoku.examples import run_example
 from rindoku.registry import load_registry
+from rindoku.testing import attempt_from, with_mistake
 from rindoku_optimizers import examples
 from rindoku_optimizers.exercises import ADAM, EXERCISES, MOMENTUM
 from rindoku_optimizers.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
@@ -291,32 +291,6 @@ def test_spiral_example_trains_with_every_optimizer(tmp_path, capsys):
 # -- exercises -------------------------------------------------------------------------
 
 
-def module_from(source: str) -> types.ModuleType:
-    """A module made from source code, as the checker makes one from a member's file."""
-    module = types.ModuleType("attempt")
-    exec(compile(source, "attempt.py", "exec"), module.__dict__)
-    return module
-
-
-def broken(exercise: Exercise, old: str, new: str) -> types.ModuleType:
-    """The exercise's solution with one piece of code replaced."""
-    assert old in exercise.solution
-    return module_from(exercise.solution.replace(old, new))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_reference_solution_passes(exercise):
-    """The check accepts the reference solution."""
-    exercise.check(module_from(exercise.solution))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_starter_is_not_yet_solved(exercise):
-    """The starter code raises NotImplementedError with its TODO text."""
-    with pytest.raises(NotImplementedError):
-        exercise.check(module_from(exercise.starter))
-
-
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_exercise_metadata(exercise):
     """Each exercise has a prompt with math, its solution file and a few hints."""
@@ -330,12 +304,12 @@ def test_exercise_metadata(exercise):
 def test_check_names_a_missing_class(exercise):
     """A file without the class gets a message naming the class."""
     with pytest.raises(CheckFailed, match=r"your file defines no class (Momentum|Adam)"):
-        exercise.check(module_from("import numpy as np\n"))
+        exercise.check(attempt_from("import numpy as np\n"))
 
 
 def test_momentum_check_catches_a_flipped_velocity():
     """A velocity that adds the gradient fails at step 1, naming the array and element."""
-    module = broken(MOMENTUM, "- self.lr * grads[i]", "+ self.lr * grads[i]")
+    module = with_mistake(MOMENTUM, "- self.lr * grads[i]", "+ self.lr * grads[i]")
     with pytest.raises(
         CheckFailed,
         match=r"(?s)params\[0\] \(shape \(4, 3\)\) is wrong after step 1 of 6\.\n"
@@ -347,21 +321,21 @@ def test_momentum_check_catches_a_flipped_velocity():
 
 def test_momentum_check_catches_a_velocity_that_never_decays():
     """Ignoring self.momentum is caught at step 2, when the old velocity first counts."""
-    module = broken(MOMENTUM, "self.momentum * self.v[i]", "self.v[i]")
+    module = with_mistake(MOMENTUM, "self.momentum * self.v[i]", "self.v[i]")
     with pytest.raises(CheckFailed, match=r"params\[0\] \(shape \(4, 3\)\) is wrong after step 2"):
         MOMENTUM.check(module)
 
 
 def test_momentum_check_requires_params_in_place():
     """Rebinding params[i] is reported, with how to write the update in place."""
-    module = broken(MOMENTUM, "params[i] += self.v[i]", "params[i] = params[i] + self.v[i]")
+    module = with_mistake(MOMENTUM, "params[i] += self.v[i]", "params[i] = params[i] + self.v[i]")
     with pytest.raises(CheckFailed, match=r"replaced params\[0\] with a new array at step 1"):
         MOMENTUM.check(module)
 
 
 def test_momentum_check_catches_a_loop_variable_update():
     """Updating a loop variable leaves the arrays unchanged, and the message says so."""
-    module = broken(
+    module = with_mistake(
         MOMENTUM,
         "            params[i] += self.v[i]",
         "            param = params[i]\n            param = param + self.v[i]",
@@ -372,7 +346,7 @@ def test_momentum_check_catches_a_loop_variable_update():
 
 def test_momentum_check_requires_no_return_value():
     """An update that returns the params is told to return nothing."""
-    module = broken(MOMENTUM, "params[i] += self.v[i]",
+    module = with_mistake(MOMENTUM, "params[i] += self.v[i]",
                     "params[i] += self.v[i]\n        return params")
     with pytest.raises(CheckFailed, match=r"Momentum.update returned list at step 1 of 6"):
         MOMENTUM.check(module)
@@ -380,7 +354,7 @@ def test_momentum_check_requires_no_return_value():
 
 def test_momentum_check_forbids_changing_grads():
     """Scaling grads[i] in place is reported: an optimizer only reads the gradients."""
-    module = broken(
+    module = with_mistake(
         MOMENTUM,
         "self.v[i] = self.momentum * self.v[i] - self.lr * grads[i]",
         "grads[i] *= self.lr\n            self.v[i] = self.momentum * self.v[i] - grads[i]",
@@ -391,18 +365,19 @@ def test_momentum_check_forbids_changing_grads():
 
 def test_adam_check_requires_the_bias_correction():
     """Adam without bias correction is wrong from step 1, and the message shows both steps."""
-    module = broken(ADAM, "m_hat = self.m[i] / (1 - self.beta1**self.iter)", "m_hat = self.m[i]")
+    module = with_mistake(ADAM, "m_hat = self.m[i] / (1 - self.beta1**self.iter)",
+                          "m_hat = self.m[i]")
     module_source = ADAM.solution.replace(
         "m_hat = self.m[i] / (1 - self.beta1**self.iter)", "m_hat = self.m[i]"
     ).replace("v_hat = self.v[i] / (1 - self.beta2**self.iter)", "v_hat = self.v[i]")
-    for attempt in [module, module_from(module_source)]:
+    for attempt in [module, attempt_from(module_source)]:
         with pytest.raises(CheckFailed, match=r"(?s)is wrong after step 1 of 6.*step it took"):
             ADAM.check(attempt)
 
 
 def test_adam_check_catches_a_step_counted_per_array():
     """Counting t once per array instead of once per update is caught."""
-    module = broken(
+    module = with_mistake(
         ADAM,
         "        self.iter += 1\n        for i in range(len(params)):\n",
         "        for i in range(len(params)):\n            self.iter += 1\n",
@@ -413,7 +388,7 @@ def test_adam_check_catches_a_step_counted_per_array():
 
 def test_adam_check_catches_a_missing_eps():
     """Without eps, the zero gradient gives 0/0 = nan, and the message says what nan means."""
-    module = broken(ADAM, "(np.sqrt(v_hat) + self.eps)", "np.sqrt(v_hat)")
+    module = with_mistake(ADAM, "(np.sqrt(v_hat) + self.eps)", "np.sqrt(v_hat)")
     with np.errstate(invalid="ignore"), pytest.raises(
         CheckFailed, match=r"(?s)params\[0\]\[0, 0\]: expected .*, got nan.*division by zero"
     ):
@@ -422,7 +397,7 @@ def test_adam_check_catches_a_missing_eps():
 
 def test_adam_check_accepts_the_books_equivalent_form():
     """The book's form (bias correction folded into the learning rate) also passes."""
-    module = broken(
+    module = with_mistake(
         ADAM,
         ADAM.solution[ADAM.solution.index("        self.iter += 1"):],
         "        self.iter += 1\n"
@@ -438,7 +413,7 @@ def test_adam_check_accepts_the_books_equivalent_form():
 
 def test_check_messages_name_the_hyperparameters_on_a_bad_init():
     """An __init__ that does not take the starter's arguments is reported with them."""
-    module = broken(MOMENTUM, "def __init__(self, lr=0.01, momentum=0.9):",
+    module = with_mistake(MOMENTUM, "def __init__(self, lr=0.01, momentum=0.9):",
                     "def __init__(self, lr=0.01):\n        momentum = 0.9")
     with pytest.raises(CheckFailed, match=re.escape("Momentum(lr=0.1, momentum=0.8) failed")):
         MOMENTUM.check(module)

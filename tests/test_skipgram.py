@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rindoku import CheckFailed, Exercise
+from rindoku import CheckFailed
 from rindoku.examples import run_example
 from rindoku.registry import load_registry
+from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import RowSparseGrad, Trainer, unique_params
 from rindoku.wordvectors import WordVectors
 from rindoku_backprop.functions import cross_entropy_error, softmax
@@ -446,30 +446,6 @@ def test_new_words_example_learns_them_without_moving_the_old(ptb_data, tmp_path
 # -- the exercise ---------------------------------------------------------------------------
 
 
-def module_from(source: str) -> types.ModuleType:
-    """A module made from source code, as the checker makes one from a member's file."""
-    module = types.ModuleType("attempt")
-    exec(compile(source, "attempt.py", "exec"), module.__dict__)
-    return module
-
-
-def broken(exercise: Exercise, old: str, new: str) -> types.ModuleType:
-    """The exercise's solution with one piece of code replaced."""
-    assert old in exercise.solution
-    return module_from(exercise.solution.replace(old, new))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_reference_solution_passes(exercise):
-    exercise.check(module_from(exercise.solution))
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
-def test_starter_is_not_yet_solved(exercise):
-    with pytest.raises(NotImplementedError):
-        exercise.check(module_from(exercise.starter))
-
-
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_exercise_metadata(exercise):
     assert exercise.id.startswith("skipgram.")
@@ -481,7 +457,7 @@ def test_exercise_metadata(exercise):
 
 def test_check_names_what_is_missing():
     with pytest.raises(CheckFailed, match="no class SimpleSkipGram"):
-        SIMPLE_SKIPGRAM.check(module_from("import numpy as np\n"))
+        SIMPLE_SKIPGRAM.check(attempt_from("import numpy as np\n"))
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -498,7 +474,7 @@ def test_check_names_what_is_missing():
 ])
 def test_check_names_the_mistake(old, new, message):
     with pytest.raises(CheckFailed, match=message):
-        SIMPLE_SKIPGRAM.check(broken(SIMPLE_SKIPGRAM, old, new))
+        SIMPLE_SKIPGRAM.check(with_mistake(SIMPLE_SKIPGRAM, old, new))
 
 
 def test_check_falls_back_on_the_numerical_gradient():
@@ -511,4 +487,4 @@ def test_check_falls_back_on_the_numerical_gradient():
         "            self.grads[0][...] += 1.0\n"
         "        return None")
     with pytest.raises(CheckFailed, match=r"gradient check fails: params\[0\] .* at index"):
-        SIMPLE_SKIPGRAM.check(module_from(source))
+        SIMPLE_SKIPGRAM.check(attempt_from(source))

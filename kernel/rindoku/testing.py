@@ -6,19 +6,46 @@ A chapter package checks itself with one test::
 
     def test_chapter():
         check_chapter("rnnlm")
+
+To test what an exercise's check says about a wrong answer, make the wrong
+answer from the reference solution with :func:`with_mistake`::
+
+    attempt = with_mistake(exercise, "dx = dout * self.out", "dx = dout")
+    with pytest.raises(CheckFailed, match="dx is wrong"):
+        exercise.check(attempt)
 """
 
 from __future__ import annotations
 
 import tempfile
+import types
 from pathlib import Path
 
 import numpy as np
 
 from rindoku.execution import run_check
+from rindoku.exercises import Exercise
 from rindoku.registry import Registry, load_registry
 
-__all__ = ["check_chapter"]
+__all__ = ["attempt_from", "check_chapter", "with_mistake"]
+
+
+def attempt_from(source: str) -> types.ModuleType:
+    """A module made from ``source``, as the checker makes one from a member's file."""
+    module = types.ModuleType("attempt")
+    exec(compile(source, "attempt.py", "exec"), module.__dict__)
+    return module
+
+
+def with_mistake(exercise: Exercise, old: str, new: str) -> types.ModuleType:
+    """The exercise's reference solution with ``old`` replaced by ``new``, as a module.
+
+    ``old`` must occur in the solution: a test whose mistake no longer applies
+    fails instead of testing the right answer.
+    """
+    if old not in exercise.solution:
+        raise AssertionError(f"{exercise.id}: the solution has no {old!r} to replace")
+    return attempt_from(exercise.solution.replace(old, new))
 
 
 def check_chapter(slug: str, registry: Registry | None = None) -> None:
