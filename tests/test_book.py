@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -102,21 +103,29 @@ def rindoku_examples():
 '''
 
 
-def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
-    """The failure is at the example's line, with its traceback, and in the summary."""
+def demo_book(tmp_path: Path, module: str, plugin: str, example_id: str):
+    """A book of one chapter, the plugin ``module`` (source ``plugin``) showing one example.
+
+    Returns the docs folder and the environment that lets Sphinx import the plugin.
+    """
     plugin_dir = tmp_path / "plugin"
     plugin_dir.mkdir()
-    (plugin_dir / "rindoku_demo_broken.py").write_text(BROKEN_PLUGIN)
-    (plugin_dir / "demo.md").write_text("# Demo\n\n```{rindoku-example} demo.explode\n```\n")
+    (plugin_dir / f"{module}.py").write_text(plugin)
+    (plugin_dir / "demo.md").write_text(f"# Demo\n\n```{{rindoku-example}} {example_id}\n```\n")
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "conf.py").write_text(textwrap.dedent("""\
+    (docs / "conf.py").write_text(textwrap.dedent(f"""\
         extensions = ["myst_parser", "rindoku.sphinxext"]
-        rindoku_plugins = ["rindoku_demo_broken"]
+        rindoku_plugins = ["{module}"]
         rindoku_installed_plugins = False
         """))
     (docs / "index.md").write_text("# Test\n\n```{rindoku-chapters}\n```\n")
-    env = {**__import__("os").environ, "PYTHONPATH": str(plugin_dir)}
+    return docs, {**os.environ, "PYTHONPATH": str(plugin_dir)}
+
+
+def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
+    """The failure is at the example's line, with its traceback, and in the summary."""
+    docs, env = demo_book(tmp_path, "rindoku_demo_broken", BROKEN_PLUGIN, "demo.explode")
     done = sphinx(docs, tmp_path / "out", env=env)
     output = done.stdout + done.stderr
     assert done.returncode != 0
@@ -150,19 +159,7 @@ def rindoku_examples():
 
 def test_long_examples_run_only_when_the_build_asks(tmp_path):
     """By default the page says how to see a long example; -D rindoku_run_long=1 runs it."""
-    plugin_dir = tmp_path / "plugin"
-    plugin_dir.mkdir()
-    (plugin_dir / "rindoku_demo_long.py").write_text(LONG_PLUGIN)
-    (plugin_dir / "demo.md").write_text("# Demo\n\n```{rindoku-example} demo.slow\n```\n")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(textwrap.dedent("""\
-        extensions = ["myst_parser", "rindoku.sphinxext"]
-        rindoku_plugins = ["rindoku_demo_long"]
-        rindoku_installed_plugins = False
-        """))
-    (docs / "index.md").write_text("# Test\n\n```{rindoku-chapters}\n```\n")
-    env = {**__import__("os").environ, "PYTHONPATH": str(plugin_dir)}
+    docs, env = demo_book(tmp_path, "rindoku_demo_long", LONG_PLUGIN, "demo.slow")
     page = tmp_path / "out" / "html" / "chapters" / "demo.html"
 
     done = sphinx(docs, tmp_path / "out", "-W", env=env)

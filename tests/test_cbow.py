@@ -398,7 +398,7 @@ def test_sparse_adam_updates_only_the_listed_rows():
     assert np.all(optimizer.m[0][[0, 2, 3, 5]] == 0)
 
 
-def test_one_fast_step_equals_one_textbook_step():
+def test_one_fast_step_equals_one_textbook_step(one_step_with_fixed_negatives):
     """On the first step lazy and dense Adam agree, so both paths end in the same weights."""
     corpus, contexts, target = small_setup()
     textbook = CBOW(40, 8, 3, corpus, np.random.default_rng(1), dtype=np.float64)
@@ -406,26 +406,7 @@ def test_one_fast_step_equals_one_textbook_step():
                     full_error=False, dtype=np.float64)
     negatives = textbook.ns_loss.sampler.get_negative_sample(target[:64])
 
-    class Fixed:
-        """Passes the same negatives to forward, as Trainer.step would not."""
-
-        def __init__(self, model):
-            self.model, self.params, self.grads = model, model.params, model.grads
-
-        def forward(self, x, t):
-            return self.model.forward(x, t, negatives)
-
-        def backward(self):
-            self.model.backward()
-
-    rng = np.random.default_rng(0)
-    Trainer(Fixed(textbook), Adam(lr=0.01), rng=rng, progress=False).step(
-        contexts[:64], target[:64])
-    Trainer(Fixed(fast), SparseAdam(lr=0.01), rng=rng, progress=False).step(
-        contexts[:64], target[:64])
-    params, _ = unique_params(textbook.params, textbook.grads)
-    for a, b in zip(params, fast.params, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    one_step_with_fixed_negatives(textbook, fast, negatives, contexts[:64], target[:64])
 
 
 def test_fast_path_learns_a_small_corpus():

@@ -189,7 +189,7 @@ def test_fast_path_has_the_textbook_gradients_on_the_same_batch():
         np.testing.assert_allclose(sparse_grad.to_dense(), dense, rtol=1e-10, atol=1e-15)
 
 
-def test_one_fast_step_equals_one_textbook_step():
+def test_one_fast_step_equals_one_textbook_step(one_step_with_fixed_negatives):
     """On the first step lazy and dense Adam agree, so both paths end in the same weights."""
     corpus, contexts, target = small_setup()
     textbook = SkipGram(40, 8, 3, corpus, np.random.default_rng(1), dtype=np.float64)
@@ -197,26 +197,7 @@ def test_one_fast_step_equals_one_textbook_step():
                         dtype=np.float64)
     negatives = textbook_negatives(textbook, contexts[:64])
 
-    class Fixed:
-        """Passes the same negatives to forward, as Trainer.step would not."""
-
-        def __init__(self, model):
-            self.model, self.params, self.grads = model, model.params, model.grads
-
-        def forward(self, x, t):
-            return self.model.forward(x, t, negatives)
-
-        def backward(self):
-            self.model.backward()
-
-    rng = np.random.default_rng(0)
-    Trainer(Fixed(textbook), Adam(lr=0.01), rng=rng, progress=False).step(
-        contexts[:64], target[:64])
-    Trainer(Fixed(fast), SparseAdam(lr=0.01), rng=rng, progress=False).step(
-        contexts[:64], target[:64])
-    params, _ = unique_params(textbook.params, textbook.grads)
-    for a, b in zip(params, fast.params, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    one_step_with_fixed_negatives(textbook, fast, negatives, contexts[:64], target[:64])
 
 
 def test_negatives_are_drawn_for_each_pair_without_its_context_word():
