@@ -9,7 +9,9 @@ The chapters use it the same way:
 * ``save(path)`` / ``WordVectors.load(path)`` — one ``.npz`` file with the
   vectors and the vocabulary, the format every chapter saves in;
 * :func:`evaluate_analogy` and :func:`evaluate_wordsim353` — scores on the two
-  standard benchmarks, restricted to the words the vocabulary has.
+  standard benchmarks, restricted to the words the vocabulary has;
+* :func:`print_queries` and :func:`print_scores` — the book's neighbour and
+  analogy queries and both scores, printed the same way for every PTB model.
 
 The benchmark files come through the kernel's data layer
 (:func:`rindoku.data.fetch`), from ``$RINDOKU_DATA/eval/``, the cache or a
@@ -29,6 +31,8 @@ from rindoku.data import DataFile, fetch
 from rindoku.persistence import save_arrays
 
 __all__ = [
+    "BOOK_ANALOGIES",
+    "BOOK_QUERIES",
     "QUESTIONS_WORDS",
     "SEMANTIC_SECTIONS",
     "WORDSIM353",
@@ -41,6 +45,8 @@ __all__ = [
     "evaluate_wordsim353",
     "load_analogy_questions",
     "load_wordsim353",
+    "print_queries",
+    "print_scores",
 ]
 
 QUESTIONS_WORDS = DataFile(
@@ -428,3 +434,52 @@ def evaluate_wordsim353(vectors: WordVectors, path: str | Path | None = None) ->
     model = np.sum(first * second, axis=1)
     result = spearmanr([score for _, _, score in known], model)
     return SimilarityReport(float(result.statistic), float(result.pvalue), len(known), len(pairs))
+
+
+BOOK_QUERIES = ("you", "year", "car", "toyota")
+"""The words whose nearest neighbours book 2 shows for its PTB models (ch. 2–4)."""
+
+BOOK_ANALOGIES = (("king", "man", "queen"), ("take", "took", "go"),
+                  ("car", "cars", "child"), ("good", "better", "bad"))
+"""The analogies book 2 asks its PTB models (ch. 4), each "a : b = c : ?"."""
+
+
+def print_queries(
+    vectors: WordVectors,
+    queries: Sequence[str] = BOOK_QUERIES,
+    analogies: Sequence[tuple[str, str, str]] = BOOK_ANALOGIES,
+    top: int = 5,
+) -> None:
+    """Print each query's ``top`` nearest words, then the best answers to each analogy.
+
+    Every word comes with its cosine similarity; a query or an analogy with a
+    word the vocabulary lacks says so and the others go on.
+    """
+    for query in queries:
+        if query not in vectors:
+            print(f"  {query:<8} (not in the vocabulary)")
+            continue
+        neighbours = ", ".join(f"{w} {s:.2f}" for w, s in vectors.most_similar(query, top))
+        print(f"  {query:<8} {neighbours}")
+    if analogies:
+        print()
+    for a, b, c in analogies:
+        missing = [w for w in (a, b, c) if w not in vectors]
+        if missing:
+            print(f"  {a}:{b} = {c}:?  ({', '.join(missing)} not in the vocabulary)")
+            continue
+        answers = ", ".join(f"{w} {s:.2f}" for w, s in vectors.analogy(a, b, c, top))
+        print(f"  {a}:{b} = {c}:?  {answers}")
+
+
+def print_scores(vectors: WordVectors) -> tuple[AnalogyReport, SimilarityReport]:
+    """Score ``vectors`` on both benchmarks; print the analogy sections and both summaries.
+
+    Returns the two reports, for figures or tables.
+    """
+    analogy = evaluate_analogy(vectors)
+    similarity = evaluate_wordsim353(vectors)
+    print(analogy)
+    print(analogy.summary())
+    print(similarity.summary())
+    return analogy, similarity

@@ -10,7 +10,7 @@ import numpy as np
 
 from rindoku.ptb import load_data
 from rindoku.trainer import Trainer
-from rindoku.wordvectors import WordVectors, evaluate_analogy, evaluate_wordsim353
+from rindoku.wordvectors import WordVectors, print_queries, print_scores
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
 from rindoku_cbow.fast import FastCBOW, SparseAdam
 from rindoku_cbow.models import CBOW, SimpleCBOW
@@ -150,18 +150,6 @@ def ptb_short(rng: np.random.Generator) -> None:
     ax.grid(alpha=0.3)
 
 
-def _print_queries(vectors: WordVectors) -> None:
-    """The book's queries: nearest words and four analogies."""
-    for query in ["you", "year", "car", "toyota"]:
-        neighbours = ", ".join(f"{w} {s:.2f}" for w, s in vectors.most_similar(query, top=5))
-        print(f"  {query:<8} {neighbours}")
-    print()
-    for a, b, c in [("king", "man", "queen"), ("take", "took", "go"),
-                    ("car", "cars", "child"), ("good", "better", "bad")]:
-        answers = ", ".join(f"{w} {s:.2f}" for w, s in vectors.analogy(a, b, c, top=4))
-        print(f"  {a}:{b} = {c}:?  {answers}")
-
-
 def ptb(rng: np.random.Generator) -> None:
     """Train CBOW on PTB with the book's settings and the fast path; save and score the vectors.
 
@@ -184,13 +172,9 @@ def ptb(rng: np.random.Generator) -> None:
     print(f"word vectors saved to {path}")
 
     print("\nnearest words (cosine similarity):")
-    _print_queries(vectors)
-
-    analogy = evaluate_analogy(vectors)
-    similarity = evaluate_wordsim353(vectors)
-    print(f"\n{analogy}")
-    print(analogy.summary())
-    print(similarity.summary())
+    print_queries(vectors)
+    print()
+    print_scores(vectors)
 
     fig, ax = plt.subplots(figsize=(6.5, 4))
     trainer.plot(ax)

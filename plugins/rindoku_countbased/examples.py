@@ -15,10 +15,12 @@ import numpy as np
 
 from rindoku.ptb import load_data
 from rindoku.wordvectors import (
+    BOOK_QUERIES,
     WordVectors,
     evaluate_analogy,
     evaluate_wordsim353,
     load_wordsim353,
+    print_scores,
 )
 from rindoku_countbased.countbased import (
     BOOK_SETTINGS,
@@ -148,18 +150,13 @@ def ptb(rng: np.random.Generator) -> None:
                                           window_size, wordvec_size, log=print)
     print(f"{'total':<14} {seconds + sum(stages.values()):6.2f} s")
 
-    for query in ["you", "year", "car", "toyota"]:
-        print(f"\n[query] {query}")
-        for word, similarity in vectors.most_similar(query, top=5):
-            print(f" {word}: {similarity:.3f}")
+    for query in BOOK_QUERIES:
+        most_similar(query, word_to_id, id_to_word, vectors.matrix)
 
     start = time.perf_counter()
-    analogy = evaluate_analogy(vectors)
-    wordsim = evaluate_wordsim353(vectors)
-    print(f"\n{'evaluation':<14} {time.perf_counter() - start:6.2f} s")
-    print(analogy)
-    print(analogy.summary())
-    print(wordsim.summary())
+    print()
+    analogy, wordsim = print_scores(vectors)
+    print(f"{'evaluation':<14} {time.perf_counter() - start:6.2f} s")
 
     path = vectors.save(Path("rindoku-output") / "countbased-ptb.npz")
     print(f"\nsaved {vectors!r} to {path}")
@@ -287,18 +284,13 @@ def ptb_tuned(rng: np.random.Generator) -> None:
                                           **TUNED_SETTINGS.options(), log=print)
     print(f"{'total':<14} {seconds + sum(stages.values()):6.2f} s")
 
-    for query in ["you", "year", "car", "toyota"]:
-        print(f"\n[query] {query}")
-        for word, similarity in vectors.most_similar(query, top=5):
-            print(f" {word}: {similarity:.3f}")
+    for query in BOOK_QUERIES:
+        most_similar(query, word_to_id, id_to_word, vectors.matrix)
 
     start = time.perf_counter()
-    analogy = evaluate_analogy(vectors)
-    wordsim = evaluate_wordsim353(vectors)
-    print(f"\n{'evaluation':<14} {time.perf_counter() - start:6.2f} s")
-    print(analogy)
-    print(analogy.summary())
-    print(wordsim.summary())
+    print()
+    analogy, wordsim = print_scores(vectors)
+    print(f"{'evaluation':<14} {time.perf_counter() - start:6.2f} s")
 
     path = vectors.save(Path("rindoku-output") / "countbased-ptb-tuned.npz")
     print(f"\nsaved {vectors!r} to {path}")

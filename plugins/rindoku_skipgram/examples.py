@@ -12,10 +12,9 @@ import numpy as np
 
 from rindoku.ptb import EOS, load_data, load_words
 from rindoku.trainer import Trainer
-from rindoku.wordvectors import WordVectors, evaluate_analogy, evaluate_wordsim353
+from rindoku.wordvectors import WordVectors, print_queries, print_scores
 from rindoku_backprop.functions import softmax
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
-from rindoku_cbow.examples import _print_queries
 from rindoku_countbased.datasets import load_toy_corpus
 from rindoku_optimizers.optimizers import Adam
 from rindoku_skipgram.compare import (
@@ -130,13 +129,9 @@ def ptb(rng: np.random.Generator) -> None:
     print(f"word vectors saved to {path}")
 
     print("\nnearest words (cosine similarity):")
-    _print_queries(vectors)
-
-    analogy = evaluate_analogy(vectors)
-    similarity = evaluate_wordsim353(vectors)
-    print(f"\n{analogy}")
-    print(analogy.summary())
-    print(similarity.summary())
+    print_queries(vectors)
+    print()
+    print_scores(vectors)
 
     fig, ax = plt.subplots(figsize=(6.5, 4))
     history.plot(ax)
