@@ -12,6 +12,24 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 """The standard data files (PTB, benchmarks), laid out like the cache, beside the checkout."""
 
 
+NO_SHARED_DATA = f"needs PTB and the benchmark files in {SHARED_DATA} (ptb/, eval/)"
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """The shared data folder beside the checkout; the test is skipped without it."""
+    if not (SHARED_DATA / "ptb" / "ptb.train.txt").is_file():
+        pytest.skip(NO_SHARED_DATA)
+    return SHARED_DATA
+
+
+@pytest.fixture
+def shared_data(shared_data_dir, monkeypatch) -> Path:
+    """RINDOKU_DATA set to the shared data folder for this test; returns the folder."""
+    monkeypatch.setenv("RINDOKU_DATA", str(shared_data_dir))
+    return shared_data_dir
+
+
 def pytest_configure(config) -> None:
     """Read data files from ``../shared/data`` when ``RINDOKU_DATA`` is unset, as CI does.
 

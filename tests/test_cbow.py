@@ -31,16 +31,8 @@ from rindoku_cbow.models import CBOW, SimpleCBOW
 from rindoku_cbow.sampling import UnigramSampler
 from rindoku_optimizers.optimizers import Adam
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TOY_CORPUS = np.array([0, 1, 2, 3, 4, 1, 5, 6])  # you say goodbye and i say hello .
 
-
-@pytest.fixture
-def ptb_data(monkeypatch):
-    """Point RINDOKU_DATA at the shared data folder beside the checkout, or skip."""
-    if not (SHARED_DATA / "ptb" / "ptb.train.txt").is_file():
-        pytest.skip(f"the PTB files are not in {SHARED_DATA}")
-    monkeypatch.setenv("RINDOKU_DATA", str(SHARED_DATA))
 
 
 # -- contexts and targets --------------------------------------------------------------
@@ -420,7 +412,7 @@ def test_fast_path_learns_a_small_corpus():
     assert model.word_vecs.dtype == np.float32
 
 
-def test_a_short_ptb_run_lowers_the_loss(ptb_data):
+def test_a_short_ptb_run_lowers_the_loss(shared_data):
     """Two epochs of the fast path on the first 100,000 targets of PTB."""
     from rindoku.ptb import load_data
 
@@ -436,7 +428,7 @@ def test_a_short_ptb_run_lowers_the_loss(ptb_data):
 
 
 @pytest.mark.slow
-def test_ten_fast_epochs_on_ptb_reach_the_quality_bar(ptb_data):
+def test_ten_fast_epochs_on_ptb_reach_the_quality_bar(shared_data):
     """The book's settings, 10 epochs: analogy at least 3.8% and WordSim353 at least 0.22."""
     from rindoku.ptb import load_data
     from rindoku.wordvectors import WordVectors, evaluate_analogy, evaluate_wordsim353
@@ -517,7 +509,7 @@ def test_toy_example_trains_and_draws(tmp_path, capsys):
     assert len(figures) == 2
 
 
-def test_ptb_short_example_compares_both_paths(ptb_data, tmp_path, capsys):
+def test_ptb_short_example_compares_both_paths(shared_data, tmp_path, capsys):
     figures = run_example(examples.ptb_short, 0, tmp_path)
     out = capsys.readouterr().out
     speeds = {name: float(v.replace(",", "")) for name, v in

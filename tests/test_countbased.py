@@ -24,6 +24,7 @@ from rindoku.wordvectors import (
     evaluate_wordsim353,
     load_analogy_questions,
     load_wordsim353,
+    print_queries,
 )
 from rindoku_countbased import examples
 from rindoku_countbased.countbased import (
@@ -45,9 +46,6 @@ from rindoku_countbased.exercises import CO_MATRIX, EXERCISES, PPMI
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 """The standard data files, laid out like the cache, beside the checkout."""
-
-NO_SHARED_DATA = (f"needs PTB and the benchmark files in {SHARED_DATA} "
-                  "(ptb/, eval/), which is absent")
 
 TOY_WORDS = ["you", "say", "goodbye", "and", "i", "hello", "."]
 
@@ -384,6 +382,17 @@ def test_word_vectors_most_similar_and_analogy():
         vectors.most_similar("King")
 
 
+def test_print_queries_shows_neighbours_and_analogies_and_names_unknown_words(capsys):
+    """Each query's neighbours with similarities; an unknown word is named, the rest go on."""
+    print_queries(toy_vectors(), ["king", "toyota"], [("man", "king", "woman"),
+                                                      ("man", "prince", "woman")], top=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[0] == "king" and "0.50" in lines[0]
+    assert lines[1] == "  toyota   (not in the vocabulary)"
+    assert lines[3].startswith("  man:king = woman:?  queen 1.00, ")
+    assert lines[4] == "  man:prince = woman:?  (prince not in the vocabulary)"
+
+
 def test_word_vectors_check_their_vocabulary():
     with pytest.raises(ValueError, match="3 rows but the vocabulary 2 words"):
         WordVectors(np.zeros((3, 2)), {"a": 0, "b": 1}, {0: "a", 1: "b"})
@@ -466,46 +475,29 @@ def test_evaluate_wordsim353_on_known_scores(tmp_path):
 # -- the real data: PTB and the benchmark files --------------------------------------------------
 
 
-@pytest.fixture
-def shared_data(monkeypatch):
-    """RINDOKU_DATA set to the shared data folder beside the checkout (skip without it)."""
-    if not (SHARED_DATA / "ptb").is_dir():
-        pytest.skip(NO_SHARED_DATA)
-    monkeypatch.setenv("RINDOKU_DATA", str(SHARED_DATA))
-    return SHARED_DATA
-
-
-@pytest.fixture(scope="module")
-def ptb_runs():
-    """The full pipeline on PTB for seeds 0 and 1, with the benchmark scores of each."""
-    if not (SHARED_DATA / "ptb").is_dir():
-        pytest.skip(NO_SHARED_DATA)
+def scored_ptb_runs(data: Path, **options) -> dict:
+    """The full pipeline on PTB for seeds 0 and 1 with ``options``, and each run's scores."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("RINDOKU_DATA", str(SHARED_DATA))
+        monkeypatch.setenv("RINDOKU_DATA", str(data))
         corpus, word_to_id, id_to_word = load_data("train")
         runs = {}
         for seed in (0, 1):
             vectors, _ = count_based_vectors(corpus, word_to_id, id_to_word,
-                                             np.random.default_rng(seed))
+                                             np.random.default_rng(seed), **options)
             runs[seed] = (vectors, evaluate_analogy(vectors), evaluate_wordsim353(vectors))
     return runs
 
 
 @pytest.fixture(scope="module")
-def ptb_tuned_runs():
-    """The pipeline with TUNED_SETTINGS on PTB for seeds 0 and 1, with the scores of each."""
-    if not (SHARED_DATA / "ptb").is_dir():
-        pytest.skip(NO_SHARED_DATA)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("RINDOKU_DATA", str(SHARED_DATA))
-        corpus, word_to_id, id_to_word = load_data("train")
-        runs = {}
-        for seed in (0, 1):
-            vectors, _ = count_based_vectors(corpus, word_to_id, id_to_word,
-                                             np.random.default_rng(seed),
-                                             **TUNED_SETTINGS.options())
-            runs[seed] = (vectors, evaluate_analogy(vectors), evaluate_wordsim353(vectors))
-    return runs
+def ptb_runs(shared_data_dir):
+    """The book's settings on PTB, seeds 0 and 1."""
+    return scored_ptb_runs(shared_data_dir)
+
+
+@pytest.fixture(scope="module")
+def ptb_tuned_runs(shared_data_dir):
+    """TUNED_SETTINGS on PTB, seeds 0 and 1."""
+    return scored_ptb_runs(shared_data_dir, **TUNED_SETTINGS.options())
 
 
 def test_ptb_train_split(shared_data):
@@ -516,7 +508,7 @@ def test_ptb_train_split(shared_data):
     assert all(word_to_id[w] == i for i, w in id_to_word.items())
     assert np.array_equal(np.unique(corpus), np.arange(10_000))
     assert corpus[:3].tolist() == [0, 1, 2]  # the first words are the first ids
-    first_line = (SHARED_DATA / "ptb" / "ptb.train.txt").read_text().splitlines()[0].split()
+    first_line = (shared_data / "ptb" / "ptb.train.txt").read_text().splitlines()[0].split()
     assert [id_to_word[int(i)] for i in corpus[:len(first_line) + 1]] == first_line + [EOS]
     assert np.sum(corpus == word_to_id[EOS]) == 42_068  # one per line
     assert "<unk>" in word_to_id and "N" in word_to_id

@@ -27,16 +27,8 @@ from rindoku_skipgram.gradcases import GRADIENT_CASES
 from rindoku_skipgram.models import SimpleSkipGram, SkipGram
 from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out, vocabulary_of
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TOY_CORPUS = np.array([0, 1, 2, 3, 4, 1, 5, 6])  # you say goodbye and i say hello .
 
-
-@pytest.fixture
-def ptb_data(monkeypatch):
-    """Point RINDOKU_DATA at the shared data folder beside the checkout, or skip."""
-    if not (SHARED_DATA / "ptb" / "ptb.train.txt").is_file():
-        pytest.skip(f"the PTB files are not in {SHARED_DATA}")
-    monkeypatch.setenv("RINDOKU_DATA", str(SHARED_DATA))
 
 
 def toy_batch():
@@ -220,7 +212,7 @@ def test_fast_path_learns_a_small_corpus():
     assert model.word_vecs.dtype == np.float32
 
 
-def test_a_short_ptb_run_lowers_the_loss(ptb_data):
+def test_a_short_ptb_run_lowers_the_loss(shared_data):
     """Two epochs of the fast path on the first 50,000 targets of PTB."""
     from rindoku.ptb import load_data
 
@@ -403,7 +395,7 @@ def test_toy_example_trains_and_draws(tmp_path, capsys):
     assert len(figures) == 2
 
 
-def test_compare_short_example_prints_one_table(ptb_data, tmp_path, capsys):
+def test_compare_short_example_prints_one_table(shared_data, tmp_path, capsys):
     figures = run_example(examples.compare_short, 0, tmp_path)
     out = capsys.readouterr().out
     for name in ["count-based (book)", "count-based (tuned)", "CBOW", "skip-gram"]:
@@ -411,7 +403,7 @@ def test_compare_short_example_prints_one_table(ptb_data, tmp_path, capsys):
     assert len(figures) == 2
 
 
-def test_new_words_example_learns_them_without_moving_the_old(ptb_data, tmp_path, capsys):
+def test_new_words_example_learns_them_without_moving_the_old(shared_data, tmp_path, capsys):
     figures = run_example(examples.new_words, 0, tmp_path)
     out = capsys.readouterr().out
     assert len(figures) == 1
