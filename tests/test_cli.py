@@ -152,3 +152,17 @@ def test_book_long_asks_sphinx_to_run_the_long_examples(tmp_path, monkeypatch):
     assert main(["book", "--root", str(tmp_path), "--long"]) == 1
     assert "rindoku_run_long=1" not in commands[0]
     assert commands[1][-2:] == ["-D", "rindoku_run_long=1"]
+
+
+def test_run_without_its_data_says_what_to_do_without_a_traceback(monkeypatch, capsys):
+    """A missing data file is the user's to provide: the message, not a traceback wall."""
+    from rindoku.data import DataError
+
+    def missing(*args):
+        raise DataError("ptb/ptb.train.txt is not here: set RINDOKU_DATA or connect")
+
+    monkeypatch.setattr("rindoku.cli.run_example", missing)
+    assert main(["run", "cbow.ptb"]) == 1
+    err = capsys.readouterr().err
+    assert "example 'cbow.ptb' needs a data file" in err and "set RINDOKU_DATA" in err
+    assert "Traceback" not in err

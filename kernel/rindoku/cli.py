@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rindoku import __version__
+from rindoku.data import DataError
 from rindoku.examples import Example, run_example
 from rindoku.execution import ExampleCache, ExampleResult, check_file
 from rindoku.registry import Registry, UnknownNameError, load_registry
@@ -99,6 +100,9 @@ def cmd_run(registry: Registry, args: argparse.Namespace) -> int:
     try:
         with contextlib.redirect_stdout(tee):
             figures = run_example(example.function, seed, outdir)
+    except DataError as exc:  # a data file is missing or damaged: what to do, not a traceback
+        print(f"rindoku: example {example.id!r} needs a data file.\n{exc}", file=sys.stderr)
+        return 1
     except Exception:
         traceback.print_exc()
         print(f"rindoku: example {example.id!r} raised (traceback above)", file=sys.stderr)
