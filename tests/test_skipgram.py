@@ -10,6 +10,7 @@ import pytest
 
 from rindoku import CheckFailed
 from rindoku.examples import run_example
+from rindoku.ptb import vocabulary_of
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import RowSparseGrad, Trainer, unique_params
@@ -25,7 +26,7 @@ from rindoku_skipgram.exercises import EXERCISES, SIMPLE_SKIPGRAM
 from rindoku_skipgram.fast import FastSkipGram, skipgram_pairs
 from rindoku_skipgram.gradcases import GRADIENT_CASES
 from rindoku_skipgram.models import SimpleSkipGram, SkipGram
-from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out, vocabulary_of
+from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out
 
 TOY_CORPUS = np.array([0, 1, 2, 3, 4, 1, 5, 6])  # you say goodbye and i say hello .
 

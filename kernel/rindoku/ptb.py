@@ -14,11 +14,16 @@ training split's vocabulary, so an id means the same word in all three.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from rindoku.data import DataFile, fetch
 
-__all__ = ["EOS", "FILES", "PTB_TEST", "PTB_TRAIN", "PTB_VALID", "load_data", "load_words"]
+__all__ = [
+    "EOS", "FILES", "PTB_TEST", "PTB_TRAIN", "PTB_VALID", "load_data", "load_words",
+    "vocabulary_of",
+]
 
 _URL = "https://raw.githubusercontent.com/tomsercu/lstm/master/data/"
 
@@ -70,15 +75,20 @@ def load_data(
     """
     file = _file(split)
     train = load_words("train", download=download)
-    word_to_id: dict[str, int] = {}
-    for word in train:  # ids in order of first appearance, as the book gives them
-        if word not in word_to_id:
-            word_to_id[word] = len(word_to_id)
-    id_to_word = {i: word for word, i in word_to_id.items()}
+    word_to_id, id_to_word = vocabulary_of(train)
 
     words = train if file is PTB_TRAIN else load_words(split, download=download)
     corpus = np.fromiter((word_to_id[w] for w in words), dtype=np.int32, count=len(words))
     return corpus, word_to_id, id_to_word
+
+
+def vocabulary_of(words: Iterable[str]) -> tuple[dict[str, int], dict[int, str]]:
+    """``(word_to_id, id_to_word)`` of ``words``, ids by first appearance as in the book."""
+    word_to_id: dict[str, int] = {}
+    for word in words:
+        if word not in word_to_id:
+            word_to_id[word] = len(word_to_id)
+    return word_to_id, {i: word for word, i in word_to_id.items()}
 
 
 def _file(split: str) -> DataFile:

@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rindoku.ptb import EOS, load_data, load_words
+from rindoku.ptb import EOS, load_data, load_words, vocabulary_of
 from rindoku.trainer import Trainer
 from rindoku.wordvectors import WordVectors, print_queries, print_scores
 from rindoku_backprop.functions import softmax
@@ -26,7 +26,7 @@ from rindoku_skipgram.compare import (
 )
 from rindoku_skipgram.fast import FastSkipGram
 from rindoku_skipgram.models import SimpleSkipGram
-from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out, vocabulary_of
+from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out
 
 __all__ = ["compare_ptb", "compare_short", "new_words", "ptb", "toy"]
 

@@ -23,19 +23,10 @@ from rindoku.trainer import RowSparseGrad
 from rindoku_cbow.fast import SparseAdam
 from rindoku_cbow.sampling import UnigramSampler
 
-__all__ = ["FrozenRows", "extend_vocabulary", "hold_out", "vocabulary_of"]
+__all__ = ["FrozenRows", "extend_vocabulary", "hold_out"]
 
 POWER = 0.75
 """The power of the counts the fast models' samplers draw negatives with."""
-
-
-def vocabulary_of(words: Iterable[str]) -> tuple[dict[str, int], dict[int, str]]:
-    """``(word_to_id, id_to_word)``, ids in order of first appearance as the book gives them."""
-    word_to_id: dict[str, int] = {}
-    for word in words:
-        if word not in word_to_id:
-            word_to_id[word] = len(word_to_id)
-    return word_to_id, {i: w for w, i in word_to_id.items()}
 
 
 def hold_out(words: Sequence[str], held_out: Iterable[str], unknown: str = "<unk>") -> list[str]:
