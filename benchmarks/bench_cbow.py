@@ -35,17 +35,21 @@ if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
 
 import scipy  # noqa: E402
 
-from rindoku.ptb import load_data  # noqa: E402  (after RINDOKU_DATA is set)
-from rindoku.trainer import RowSparseGrad, Trainer, TrainingDivergedError  # noqa: E402
-from rindoku.wordvectors import (  # noqa: E402
+from rindoku.trainer import Trainer, TrainingDivergedError  # noqa: E402
+from rindoku_cbow.contexts import create_contexts_target  # noqa: E402
+from rindoku_cbow.fast import FastCBOW  # noqa: E402
+from rindoku_cbow.models import CBOW  # noqa: E402
+from rindoku_optimizers.optimizers import Adam  # noqa: E402
+from rindoku_text.ptb import load_data  # noqa: E402  (after RINDOKU_DATA is set)
+from rindoku_text.sparse import (
+    RowSparseGrad,  # noqa: E402
+    SparseAdam,  # noqa: E402
+)
+from rindoku_text.wordvectors import (  # noqa: E402
     WordVectors,
     evaluate_analogy,
     evaluate_wordsim353,
 )
-from rindoku_cbow.contexts import create_contexts_target  # noqa: E402
-from rindoku_cbow.fast import FastCBOW, SparseAdam  # noqa: E402
-from rindoku_cbow.models import CBOW  # noqa: E402
-from rindoku_optimizers.optimizers import Adam  # noqa: E402
 
 WINDOW_SIZE, HIDDEN_SIZE, SAMPLE_SIZE, MAX_EPOCH = 5, 100, 5, 10
 TEXTBOOK_BATCH = 100

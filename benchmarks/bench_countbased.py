@@ -27,14 +27,6 @@ from pathlib import Path
 
 import numpy as np
 
-from rindoku.ptb import load_data
-from rindoku.wordvectors import (
-    AnalogyReport,
-    SimilarityReport,
-    WordVectors,
-    evaluate_analogy,
-    evaluate_wordsim353,
-)
 from rindoku_countbased.countbased import (
     BOOK_SETTINGS,
     TUNED_SETTINGS,
@@ -43,6 +35,14 @@ from rindoku_countbased.countbased import (
     create_co_matrix,
     ppmi,
     truncated_svd,
+)
+from rindoku_text.ptb import load_data
+from rindoku_text.wordvectors import (
+    AnalogyReport,
+    SimilarityReport,
+    WordVectors,
+    evaluate_analogy,
+    evaluate_wordsim353,
 )
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -76,7 +76,7 @@ PIPELINE_IN_A_FRESH_PROCESS = """
 import json, re, sys, time
 from pathlib import Path
 import numpy as np
-from rindoku.ptb import load_data
+from rindoku_text.ptb import load_data
 from rindoku_countbased.countbased import Settings, count_based_vectors
 settings = Settings(**json.loads(sys.argv[1]))
 start = time.perf_counter()

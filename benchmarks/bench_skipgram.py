@@ -38,13 +38,7 @@ if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
 
 import scipy  # noqa: E402
 
-from rindoku.ptb import load_data  # noqa: E402  (after RINDOKU_DATA is set)
 from rindoku.trainer import Trainer  # noqa: E402
-from rindoku.wordvectors import (  # noqa: E402
-    WordVectors,
-    evaluate_analogy,
-    evaluate_wordsim353,
-)
 from rindoku_cbow.contexts import create_contexts_target  # noqa: E402
 from rindoku_cbow.fast import FastCBOW  # noqa: E402
 from rindoku_optimizers.optimizers import Adam  # noqa: E402
@@ -56,6 +50,12 @@ from rindoku_skipgram.compare import (  # noqa: E402
 )
 from rindoku_skipgram.fast import FastSkipGram  # noqa: E402
 from rindoku_skipgram.models import SkipGram  # noqa: E402
+from rindoku_text.ptb import load_data  # noqa: E402  (after RINDOKU_DATA is set)
+from rindoku_text.wordvectors import (  # noqa: E402
+    WordVectors,
+    evaluate_analogy,
+    evaluate_wordsim353,
+)
 
 TEXTBOOK_BATCH = 100
 TEXTBOOK_BATCHES = 20

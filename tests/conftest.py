@@ -52,8 +52,8 @@ def one_step_with_fixed_negatives():
     asserts that the two end with the same weights.
     """
     from rindoku.trainer import Trainer, unique_params
-    from rindoku_cbow.fast import SparseAdam
     from rindoku_optimizers.optimizers import Adam
+    from rindoku_text.sparse import SparseAdam
 
     class Fixed:
         """Passes the same negatives to forward, as Trainer.step would not."""

@@ -14,7 +14,7 @@ from rindoku import CheckFailed, GradientCheckError, gradient_check
 from rindoku.examples import run_example
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
-from rindoku.trainer import RowSparseGrad, Trainer, unique_params
+from rindoku.trainer import Trainer, unique_params
 from rindoku_backprop.functions import sigmoid
 from rindoku_cbow import examples
 from rindoku_cbow.contexts import context_offsets, convert_one_hot, create_contexts_target
@@ -24,12 +24,13 @@ from rindoku_cbow.exercises import (
     EXERCISES,
     SIMPLE_CBOW_BACKWARD,
 )
-from rindoku_cbow.fast import FastCBOW, FusedNegativeSampling, RowBag, SparseAdam
+from rindoku_cbow.fast import FastCBOW, FusedNegativeSampling, RowBag
 from rindoku_cbow.gradcases import GRADIENT_CASES, SharedWeightsView
 from rindoku_cbow.layers import Embedding, EmbeddingDot, NegativeSamplingLoss
 from rindoku_cbow.models import CBOW, SimpleCBOW
 from rindoku_cbow.sampling import UnigramSampler
 from rindoku_optimizers.optimizers import Adam
+from rindoku_text.sparse import RowSparseGrad, SparseAdam
 
 TOY_CORPUS = np.array([0, 1, 2, 3, 4, 1, 5, 6])  # you say goodbye and i say hello .
 
@@ -414,7 +415,7 @@ def test_fast_path_learns_a_small_corpus():
 
 def test_a_short_ptb_run_lowers_the_loss(shared_data):
     """Two epochs of the fast path on the first 100,000 targets of PTB."""
-    from rindoku.ptb import load_data
+    from rindoku_text.ptb import load_data
 
     corpus, word_to_id, _ = load_data("train")
     contexts, target = create_contexts_target(corpus, 5)
@@ -430,8 +431,8 @@ def test_a_short_ptb_run_lowers_the_loss(shared_data):
 @pytest.mark.slow
 def test_ten_fast_epochs_on_ptb_reach_the_quality_bar(shared_data):
     """The book's settings, 10 epochs: analogy at least 3.8% and WordSim353 at least 0.22."""
-    from rindoku.ptb import load_data
-    from rindoku.wordvectors import WordVectors, evaluate_analogy, evaluate_wordsim353
+    from rindoku_text.ptb import load_data
+    from rindoku_text.wordvectors import WordVectors, evaluate_analogy, evaluate_wordsim353
 
     corpus, word_to_id, id_to_word = load_data("train")
     contexts, target = create_contexts_target(corpus, 5)
@@ -484,7 +485,7 @@ def test_the_page_shows_the_code_examples_and_exercises():
     assert page.startswith("# CBOW — ")
     for name in ["layers.Embedding", "layers.EmbeddingDot", "layers.NegativeSamplingLoss",
                  "models.SimpleCBOW", "models.CBOW", "sampling.UnigramSampler",
-                 "fast.FastCBOW", "fast.SparseAdam"]:
+                 "fast.FastCBOW"]:
         assert f"{{rindoku-source}} rindoku_cbow.{name}\n" in page, name
     for name in ["cbow.toy", "cbow.ptb-short", "cbow.ptb"]:
         assert f"{{rindoku-example}} {name}\n" in page

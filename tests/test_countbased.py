@@ -14,18 +14,8 @@ from scipy import sparse
 from rindoku import CheckFailed
 from rindoku.data import DataError
 from rindoku.examples import run_example
-from rindoku.ptb import EOS, load_data
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
-from rindoku.wordvectors import (
-    UnknownWordError,
-    WordVectors,
-    evaluate_analogy,
-    evaluate_wordsim353,
-    load_analogy_questions,
-    load_wordsim353,
-    print_queries,
-)
 from rindoku_countbased import examples
 from rindoku_countbased.countbased import (
     BOOK_SETTINGS,
@@ -43,6 +33,16 @@ from rindoku_countbased.countbased import (
 )
 from rindoku_countbased.datasets import TOY_TEXT, load_toy_corpus
 from rindoku_countbased.exercises import CO_MATRIX, EXERCISES, PPMI
+from rindoku_text.ptb import EOS, load_data
+from rindoku_text.wordvectors import (
+    UnknownWordError,
+    WordVectors,
+    evaluate_analogy,
+    evaluate_wordsim353,
+    load_analogy_questions,
+    load_wordsim353,
+    print_queries,
+)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 """The standard data files, laid out like the cache, beside the checkout."""
@@ -806,7 +806,7 @@ def test_the_page_shows_the_code_examples_and_exercises():
     assert page.startswith("# Count-based word vectors — カウントベースの手法\n")
     for name in ["create_co_matrix", "ppmi", "cos_similarity", "truncated_svd"]:
         assert f"{{rindoku-source}} rindoku_countbased.countbased.{name}\n" in page
-    assert "{rindoku-source} rindoku.wordvectors.WordVectors.analogy\n" in page
+    assert "{rindoku-source} rindoku_text.wordvectors.WordVectors.analogy\n" in page
     for name in ["countbased.toy", "countbased.svd-toy", "countbased.ptb",
                  "countbased.settings", "countbased.ptb-tuned"]:
         assert f"{{rindoku-example}} {name}\n" in page

@@ -10,15 +10,13 @@ import pytest
 
 from rindoku import CheckFailed
 from rindoku.examples import run_example
-from rindoku.ptb import vocabulary_of
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
-from rindoku.trainer import RowSparseGrad, Trainer, unique_params
-from rindoku.wordvectors import WordVectors
+from rindoku.trainer import Trainer, unique_params
 from rindoku_backprop.functions import cross_entropy_error, softmax
 from rindoku_backprop.layers import SoftmaxWithLoss
 from rindoku_cbow.contexts import context_offsets, convert_one_hot, create_contexts_target
-from rindoku_cbow.fast import FastCBOW, SparseAdam, context_used
+from rindoku_cbow.fast import FastCBOW, context_used
 from rindoku_optimizers.optimizers import Adam
 from rindoku_skipgram import examples
 from rindoku_skipgram.compare import Result, comparison_table
@@ -27,6 +25,9 @@ from rindoku_skipgram.fast import FastSkipGram, skipgram_pairs
 from rindoku_skipgram.gradcases import GRADIENT_CASES
 from rindoku_skipgram.models import SimpleSkipGram, SkipGram
 from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out
+from rindoku_text.ptb import vocabulary_of
+from rindoku_text.sparse import RowSparseGrad, SparseAdam
+from rindoku_text.wordvectors import WordVectors
 
 TOY_CORPUS = np.array([0, 1, 2, 3, 4, 1, 5, 6])  # you say goodbye and i say hello .
 
@@ -215,7 +216,7 @@ def test_fast_path_learns_a_small_corpus():
 
 def test_a_short_ptb_run_lowers_the_loss(shared_data):
     """Two epochs of the fast path on the first 50,000 targets of PTB."""
-    from rindoku.ptb import load_data
+    from rindoku_text.ptb import load_data
 
     corpus, word_to_id, _ = load_data("train")
     contexts, target = create_contexts_target(corpus, 5)
@@ -323,7 +324,7 @@ def test_hold_out_and_vocabulary_of():
 
 
 def test_comparison_table_has_one_row_per_method():
-    from rindoku.wordvectors import AnalogyReport, AnalogySection, SimilarityReport
+    from rindoku_text.wordvectors import AnalogyReport, AnalogySection, SimilarityReport
 
     vectors = WordVectors.from_words(np.eye(3, dtype=np.float32), ["a", "b", "c"])
     analogy = AnalogyReport((AnalogySection("capital", 1, 4, 10),

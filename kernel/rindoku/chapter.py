@@ -22,7 +22,9 @@ class Chapter:
     its examples and exercises and names its page in the book.  ``number`` orders
     the chapters.  ``page`` is the chapter's MyST file.  ``terms`` pairs the
     chapter's key English terms with the Japanese ones the reading group uses;
-    the book's glossary is made from them.
+    the book's glossary is made from them.  ``requires`` names the chapters
+    whose code this one uses (``("cbow",)``): the book puts them first, and a
+    chapter imports only the public names of the chapters it requires.
     """
 
     slug: str
@@ -33,6 +35,7 @@ class Chapter:
     summary: str = ""
     source: str = ""
     terms: dict[str, str] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not SLUG_PATTERN.match(self.slug):
@@ -40,6 +43,13 @@ class Chapter:
                 f"chapter slug {self.slug!r} is not valid: use lower-case letters and digits, "
                 "starting with a letter (for example 'rnnlm')"
             )
+        if isinstance(self.requires, str):
+            raise TypeError(
+                f"chapter {self.slug!r}: requires must be a tuple of slugs, "
+                f"e.g. ({self.requires!r},), not a string"
+            )
+        if self.slug in self.requires:
+            raise ValueError(f"chapter {self.slug!r} cannot require itself")
 
 
 @dataclass(frozen=True)

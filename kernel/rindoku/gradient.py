@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from rindoku.protocols import Layer
+from rindoku.protocols import Layer, SparseGrad
 
 __all__ = [
     "GradientCase",
@@ -158,7 +158,8 @@ def gradient_check(
 
     ``inputs`` are passed to ``layer.forward``; ``wrt`` lists the positions of
     the inputs to differentiate (labels, for instance, are not).  Every array
-    in ``layer.params`` is checked as well.  Work in float64: the numerical
+    in ``layer.params`` is checked as well; an array listed more than once (a
+    shared weight) is checked once, against the sum of its gradients.  Work in float64: the numerical
     gradient is not precise enough in float32 for a 1e-6 tolerance.
 
     Returns a :class:`GradientReport`; raises :class:`GradientCheckError` if
@@ -179,7 +180,17 @@ def gradient_check(
 
     layer.forward(*xs)
     dxs = _as_tuple(layer.backward(dout))
-    analytic_params = [np.array(g, dtype=np.float64, copy=True) for g in layer.grads]
+    analytic_params = [
+        np.array(g.to_dense() if isinstance(g, SparseGrad) else g, dtype=np.float64, copy=True)
+        for g in layer.grads
+    ]
+    # A shared array appears once per layer that uses it: its gradient is the sum.
+    first_use: dict[int, int] = {}
+    for i, param in enumerate(layer.params):
+        if id(param) in first_use:
+            analytic_params[first_use[id(param)]] += analytic_params[i]
+        else:
+            first_use[id(param)] = i
 
     comparisons = []
     for position in wrt:
@@ -190,8 +201,8 @@ def gradient_check(
             )
         numerical = numerical_gradient(objective, xs[position], h)
         comparisons.append(_compare(f"input {position}", dxs[position], numerical))
-    for i, param in enumerate(layer.params):
-        numerical = numerical_gradient(objective, param, h)
+    for i in first_use.values():
+        numerical = numerical_gradient(objective, layer.params[i], h)
         comparisons.append(_compare(f"params[{i}]", analytic_params[i], numerical))
 
     report = GradientReport(label, comparisons, tolerance)

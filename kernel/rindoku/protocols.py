@@ -7,13 +7,21 @@ Learning from Scratch 2*:
 * ``params`` and ``grads`` are parallel lists of NumPy arrays:
   ``grads[i]`` is the gradient of the loss with respect to ``params[i]`` and
   has the same shape.  (An embedding matrix's gradient may instead be a
-  :class:`rindoku.trainer.RowSparseGrad` holding only the rows a mini-batch
-  touched; an optimizer that does not know the type can call ``to_dense()``.)
+  :class:`SparseGrad` holding only the rows a mini-batch touched; an optimizer
+  that does not know the type can call ``to_dense()``.)
 * ``backward`` writes gradients **in place** (``self.grads[0][...] = dW``),
   never rebinding ``self.grads[0] = dW``.  An optimizer holds references to
   these arrays, so a rebinding would silently cut it off from new gradients.
 * An optimizer updates ``params`` in place for the same reason: the layers keep
   references to their own arrays.
+* **Shared weights** (one matrix used by several layers, as CBOW's input
+  layers share ``W_in``) are declared by giving those layers the *same array
+  object*.  A model's ``params`` is its layers' ``params`` put together, so a
+  shared array appears once per layer that uses it, each time with that
+  layer's own gradient.  Whoever needs the total adds them up:
+  :func:`rindoku.trainer.unique_params` for the Trainer (as the book's
+  ``remove_duplicate`` does) and :func:`rindoku.gradient.gradient_check`.
+  Nothing compares array values to discover sharing.
 """
 
 from __future__ import annotations
@@ -22,7 +30,34 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Layer", "Model", "Optimizer"]
+__all__ = ["Grad", "Layer", "Model", "Optimizer", "SparseGrad"]
+
+
+@runtime_checkable
+class SparseGrad(Protocol):
+    """A gradient that stores only some entries of its parameter's gradient.
+
+    ``values`` holds the stored entries (every other entry is zero), so their
+    squares sum to the gradient's squared norm and scaling them in place
+    scales the gradient.  ``a + b`` adds another gradient of the same
+    parameter (sparse or an array) into a new object; ``to_dense()`` gives
+    the whole array.  The text library's ``RowSparseGrad`` is one.
+    """
+
+    shape: tuple[int, ...]
+    values: np.ndarray
+
+    def __add__(self, other: Any) -> Any:
+        """The sum with another gradient of the same parameter, as a new object."""
+        ...
+
+    def to_dense(self) -> np.ndarray:
+        """The gradient as an array of ``shape``."""
+        ...
+
+
+Grad = np.ndarray | SparseGrad
+"""A parameter's gradient: an array of its shape, or a :class:`SparseGrad`."""
 
 
 @runtime_checkable
@@ -52,9 +87,8 @@ class Layer(Protocol):
 class Model(Layer, Protocol):
     """A layer whose ``forward(x, t)`` returns a scalar loss.
 
-    ``backward(dout=1)`` then fills every parameter's gradient.  Weights shared
-    between layers are declared, not discovered: a model that ties weights lists
-    each shared array once in ``params``.
+    ``backward(dout=1)`` then fills every parameter's gradient.  A weight
+    shared between layers is listed once per use (see the module's notes).
     """
 
     def predict(self, x: np.ndarray) -> np.ndarray:

@@ -12,9 +12,9 @@ object.  :func:`unique_params` then lists each array once, with the sum of its
 layers' gradients, so clipping and the optimizer see every weight exactly once.
 
 A gradient is usually an array shaped like its parameter.  The gradient of an
-embedding matrix may instead be a :class:`RowSparseGrad`: a mini-batch of a few
-thousand words touches a few thousand of its rows, and every other row's
-gradient is zero.  :func:`unique_params` and :func:`clip_grads` accept it, and
+embedding matrix may instead be a :class:`~rindoku.protocols.SparseGrad`
+(the text library's ``RowSparseGrad``): a mini-batch of a few thousand words
+touches a few thousand of its rows, and every other row's gradient is zero.  :func:`unique_params` and :func:`clip_grads` accept it, and
 an optimizer that knows it updates only those rows.
 """
 
@@ -28,11 +28,10 @@ import numpy as np
 
 from rindoku.persistence import save_arrays
 from rindoku.progress import Progress
-from rindoku.protocols import Model, Optimizer
+from rindoku.protocols import Grad, Model, Optimizer, SparseGrad
 
 __all__ = [
     "LossHistory",
-    "RowSparseGrad",
     "TrainingDivergedError",
     "Trainer",
     "accuracy",
@@ -45,73 +44,11 @@ class TrainingDivergedError(FloatingPointError):
     """The loss became NaN or infinite; the message says when and the usual causes."""
 
 
-class RowSparseGrad:
-    """The gradient of a matrix that is zero except in a few rows.
-
-    ``rows`` (n,) holds distinct row indices and ``values`` (n, D) the
-    gradient of each of those rows; ``shape`` is the whole matrix's, (V, D).
-    A layer keeps one of these in its ``grads`` and refills it in place with
-    :meth:`set` on every backward pass, as it would write into an array.  An
-    optimizer that knows the type updates only the listed rows; for any other,
-    :meth:`to_dense` gives the ordinary gradient.
-    """
-
-    def __init__(self, shape: tuple[int, ...], dtype: Any = np.float32) -> None:
-        self.shape = tuple(shape)
-        self.rows = np.zeros(0, dtype=np.intp)
-        self.values = np.zeros((0, *self.shape[1:]), dtype=dtype)
-
-    def set(self, rows: np.ndarray, values: np.ndarray) -> None:
-        """Make the gradient ``values[i]`` in row ``rows[i]`` and zero elsewhere.
-
-        ``rows`` must not repeat an index (combine repeats first, for example
-        with :meth:`combine`).
-        """
-        if values.shape != (len(rows), *self.shape[1:]):
-            raise ValueError(
-                f"values of shape {values.shape} do not fit {len(rows)} rows of a "
-                f"{self.shape} gradient"
-            )
-        self.rows, self.values = rows, values
-
-    @classmethod
-    def combine(
-        cls, shape: tuple[int, ...], rows: np.ndarray, values: np.ndarray
-    ) -> RowSparseGrad:
-        """A gradient from rows that may repeat: the values of a repeated row are added."""
-        unique, inverse = np.unique(rows, return_inverse=True)
-        summed = np.zeros((len(unique), *shape[1:]), dtype=values.dtype)
-        np.add.at(summed, inverse.ravel(), values)
-        grad = cls(shape, values.dtype)
-        grad.set(unique, summed)
-        return grad
-
-    def to_dense(self) -> np.ndarray:
-        """The gradient as an ordinary array of ``shape``."""
-        dense = np.zeros(self.shape, dtype=self.values.dtype)
-        dense[self.rows] = self.values
-        return dense
-
-    def __repr__(self) -> str:
-        return f"RowSparseGrad(shape={self.shape}, {len(self.rows)} rows)"
-
-
-Grad = np.ndarray | RowSparseGrad
-"""A parameter's gradient: an array of its shape, or a :class:`RowSparseGrad`."""
-
-
 def _add_grads(a: Grad, b: Grad) -> Grad:
     """The sum of two gradients of one parameter, as a new object."""
-    if isinstance(a, RowSparseGrad) and isinstance(b, RowSparseGrad):
-        return RowSparseGrad.combine(a.shape, np.concatenate([a.rows, b.rows]),
-                                     np.concatenate([a.values, b.values]))
-    if isinstance(a, RowSparseGrad):
-        a, b = b, a
-    if isinstance(b, RowSparseGrad):
-        dense = np.array(a, copy=True)
-        dense[b.rows] += b.values
-        return dense
-    return a + b
+    if isinstance(b, SparseGrad) and not isinstance(a, SparseGrad):
+        a, b = b, a  # the sparse gradient knows how to add an array
+    return a + b  # type: ignore[operator,no-any-return]
 
 
 def unique_params(
@@ -122,7 +59,7 @@ def unique_params(
     A weight shared by two layers appears twice in a model's ``params`` (the
     same object) with two gradient arrays.  The returned gradients are new
     objects where an array is shared, and the model's own otherwise.  A sum
-    with a :class:`RowSparseGrad` stays row-sparse only if both terms are.
+    of two :class:`~rindoku.protocols.SparseGrad` is whatever their ``+`` gives.
     """
     unique: list[np.ndarray] = []
     summed: list[np.ndarray] = []
@@ -143,10 +80,10 @@ def clip_grads(grads: list[Grad], max_norm: float) -> float:
     """Scale ``grads`` in place so that their joint L2 norm is at most ``max_norm``.
 
     Returns the norm before clipping.  Large gradients (an "exploding" step)
-    then keep their direction but not their size.  A :class:`RowSparseGrad`
-    counts with its rows' values (every other row is zero).
+    then keep their direction but not their size.  A :class:`~rindoku.protocols.SparseGrad`
+    counts with its stored ``values`` (every other entry is zero).
     """
-    arrays = [g.values if isinstance(g, RowSparseGrad) else g for g in grads]
+    arrays = [g.values if isinstance(g, SparseGrad) else g for g in grads]
     total_norm = float(np.sqrt(sum(np.sum(a * a) for a in arrays)))
     rate = max_norm / (total_norm + 1e-6)
     if rate < 1:

@@ -16,6 +16,7 @@ def rindoku_chapter() -> Chapter:
     """The chapter's metadata and its page."""
     return Chapter(
         slug="backprop",
+        requires=(),
         number=1,
         title="Backpropagation",
         title_ja="誤差逆伝播法",

@@ -8,14 +8,15 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rindoku.ptb import load_data
 from rindoku.trainer import Trainer
-from rindoku.wordvectors import WordVectors, print_queries, print_scores
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
-from rindoku_cbow.fast import FastCBOW, SparseAdam
+from rindoku_cbow.fast import FastCBOW
 from rindoku_cbow.models import CBOW, SimpleCBOW
 from rindoku_countbased.datasets import load_toy_corpus
 from rindoku_optimizers.optimizers import Adam
+from rindoku_text.ptb import load_data
+from rindoku_text.sparse import SparseAdam
+from rindoku_text.wordvectors import WordVectors, print_queries, print_scores
 
 __all__ = ["ptb", "ptb_short", "toy"]
 

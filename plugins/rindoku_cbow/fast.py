@@ -15,8 +15,7 @@ This module computes the same loss and gradients differently:
   the product with its transpose (repeated words added, as ``np.add.at`` does);
 * :class:`FusedNegativeSampling` — the forward and backward of negative
   sampling for the whole batch with a handful of array operations, its
-  gradients row-sparse (:class:`rindoku.trainer.RowSparseGrad`);
-* :class:`SparseAdam` — Adam that updates only the rows in the gradient;
+  gradients row-sparse (:class:`rindoku_text.sparse.RowSparseGrad`);
 * :class:`FastCBOW` — the CBOW model put together from them, with word2vec's
   random window shrinking, float32 and mini-batches of thousands of targets.
 
@@ -30,12 +29,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from rindoku.trainer import RowSparseGrad
 from rindoku_cbow.contexts import context_offsets
 from rindoku_cbow.sampling import UnigramSampler
-from rindoku_optimizers.optimizers import Adam
+from rindoku_text.sparse import RowSparseGrad
 
-__all__ = ["FastCBOW", "FusedNegativeSampling", "RowBag", "SparseAdam", "context_used"]
+__all__ = ["FastCBOW", "FusedNegativeSampling", "RowBag", "context_used"]
 
 
 def _compress(ids: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +112,7 @@ class FusedNegativeSampling:
     """Negative sampling for a whole batch: forward and backward in a few array operations.
 
     params: W_in (V, D) and W_out (V, D); grads: two
-    :class:`~rindoku.trainer.RowSparseGrad`.  ``forward(bag, outputs,
+    :class:`~rindoku_text.sparse.RowSparseGrad`.  ``forward(bag, outputs,
     normalizer)``: the hidden vectors are ``h = bag.gather(W_in)`` (E, D);
     ``outputs`` (E, 1 + k) holds each example's positive word (column 0) and
     its k negatives; the loss is the sigmoid cross-entropy of every score
@@ -197,8 +195,8 @@ class FastCBOW:
     * ``full_error`` — every context word receives the whole of dh instead of
       ``dh / count`` (the hidden vector is still their average).
 
-    ``grads`` are :class:`~rindoku.trainer.RowSparseGrad`: train it with
-    :class:`SparseAdam`.
+    ``grads`` are :class:`~rindoku_text.sparse.RowSparseGrad`: train it with
+    :class:`~rindoku_text.sparse.SparseAdam`.
     """
 
     def __init__(
@@ -252,80 +250,3 @@ class FastCBOW:
         """Fill ``grads`` (row-sparse) in place."""
         self.loss_layer.backward(dout, self.backward_bag)
         return None
-
-
-class SparseAdam(Adam):
-    """Adam that updates only the rows of a row-sparse gradient ("lazy" Adam).
-
-    For a :class:`~rindoku.trainer.RowSparseGrad`, only the rows it lists
-    change: their moving averages m and v, their step count t and their
-    weights, with t counted per row for the bias correction.  Every other row
-    is left as it is, where dense Adam would shrink its m and v and move it by
-    its momentum although its gradient is zero.  Given ordinary arrays, every
-    row is updated at every step and the result is exactly :class:`Adam`'s.
-    """
-
-    def update(self, params: list[np.ndarray], grads: list[np.ndarray | RowSparseGrad]) -> None:
-        """Update the rows each gradient names (every row of an array gradient), in place."""
-        if self.m is None or self.v is None:
-            self.m = [np.zeros_like(param) for param in params]
-            self.v = [np.zeros_like(param) for param in params]
-            self.t = [np.zeros(len(param), dtype=np.int64) for param in params]
-            # room for one block of rows: no new arrays (and page faults) per step
-            self.work = [[np.empty_like(param[:CHUNK]) for _ in range(3)] for param in params]
-
-        self.iter += 1
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            if isinstance(grad, RowSparseGrad):
-                rows, g = grad.rows, grad.values
-            else:
-                rows, g = np.arange(len(param)), grad
-            self.t[i][rows] += 1
-            for start in range(0, len(rows), CHUNK):  # a cache-sized block of rows at a time
-                part = slice(start, start + CHUNK)
-                self._update_rows(i, param, rows[part], g[part])
-
-    def add_rows(self, n: int) -> None:
-        """Make room for ``n`` new rows at the end of every parameter, as a vocabulary grows.
-
-        Call it when each parameter has grown by ``n`` rows (new words), before
-        the next update: the new rows start with zero moving averages and a step
-        count of 0, and every old row keeps its state.
-        """
-        if self.m is None or self.v is None:
-            return  # no state yet: the first update makes it at the new size
-        for i, m in enumerate(self.m):
-            zeros = np.zeros((n, *m.shape[1:]), dtype=m.dtype)
-            self.m[i] = np.concatenate([m, zeros])
-            self.v[i] = np.concatenate([self.v[i], zeros])
-            self.t[i] = np.concatenate([self.t[i], np.zeros(n, dtype=self.t[i].dtype)])
-            self.work[i] = [np.empty_like(self.m[i][:CHUNK]) for _ in range(3)]
-
-    def _update_rows(self, i: int, param: np.ndarray, rows: np.ndarray, g: np.ndarray) -> None:
-        """One Adam step for ``rows`` of ``param`` (distinct), gradient ``g``, in place."""
-        t = self.t[i][rows]
-        shape = (-1,) + (1,) * (param.ndim - 1)  # a number per row, broadcast over it
-        m, v, scratch = (work[:len(rows)] for work in self.work[i])
-
-        # m <- beta1 m + (1 - beta1) g and v <- beta2 v + (1 - beta2) g*g, for these rows
-        np.take(self.m[i], rows, axis=0, out=m)
-        m *= self.beta1
-        np.multiply(g, 1 - self.beta1, out=scratch)
-        m += scratch
-        np.take(self.v[i], rows, axis=0, out=v)
-        v *= self.beta2
-        np.multiply(g, g, out=scratch)
-        scratch *= 1 - self.beta2
-        v += scratch
-        self.m[i][rows] = m
-        self.v[i][rows] = v
-
-        # W <- W - lr m_hat / (sqrt(v_hat) + eps), with each row's bias corrections
-        v /= (1 - self.beta2**t).astype(param.dtype).reshape(shape)  # v_hat
-        np.sqrt(v, out=v)
-        v += self.eps
-        m /= v
-        m *= (self.lr / (1 - self.beta1**t)).astype(param.dtype).reshape(shape)
-        np.take(param, rows, axis=0, out=scratch)
-        scratch -= m
-        param[rows] = scratch

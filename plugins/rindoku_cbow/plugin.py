@@ -17,6 +17,7 @@ def rindoku_chapter() -> Chapter:
     """The chapter's metadata and its page."""
     return Chapter(
         slug="cbow",
+        requires=("backprop", "optimizers", "countbased"),
         number=5,
         title="CBOW and negative sampling",
         title_ja="word2vec (CBOW)",

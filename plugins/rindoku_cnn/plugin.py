@@ -16,6 +16,7 @@ def rindoku_chapter() -> Chapter:
     """The chapter's metadata and its page."""
     return Chapter(
         slug="cnn",
+        requires=("backprop", "optimizers"),
         number=3,
         title="Convolutional networks",
         title_ja="畳み込みニューラルネットワーク",

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import sparse as sp
 
-from rindoku.wordvectors import WordVectors
+from rindoku_text.wordvectors import WordVectors
 
 __all__ = [
     "BOOK_SETTINGS",
@@ -183,7 +183,7 @@ def most_similar(
     """Print the ``top`` words most similar to ``query``, as the book does; return them.
 
     The similarity is the cosine similarity of the words' rows of
-    ``word_matrix``; the work is done by :meth:`rindoku.wordvectors.WordVectors.most_similar`,
+    ``word_matrix``; the work is done by :meth:`rindoku_text.wordvectors.WordVectors.most_similar`,
     which every word-vector chapter shares.
     """
     if query not in word_to_id:

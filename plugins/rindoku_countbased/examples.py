@@ -13,15 +13,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rindoku.ptb import load_data
-from rindoku.wordvectors import (
-    BOOK_QUERIES,
-    WordVectors,
-    evaluate_analogy,
-    evaluate_wordsim353,
-    load_wordsim353,
-    print_scores,
-)
 from rindoku_countbased.countbased import (
     BOOK_SETTINGS,
     TUNED_SETTINGS,
@@ -35,6 +26,15 @@ from rindoku_countbased.countbased import (
 )
 from rindoku_countbased.datasets import load_toy_corpus
 from rindoku_countbased.figures import plot_analogy_sections
+from rindoku_text.ptb import load_data
+from rindoku_text.wordvectors import (
+    BOOK_QUERIES,
+    WordVectors,
+    evaluate_analogy,
+    evaluate_wordsim353,
+    load_wordsim353,
+    print_scores,
+)
 
 __all__ = ["print_table", "ptb", "ptb_tuned", "settings", "svd_toy", "toy"]
 

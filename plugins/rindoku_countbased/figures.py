@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rindoku.wordvectors import SEMANTIC_SECTIONS, AnalogyReport
+from rindoku_text.wordvectors import SEMANTIC_SECTIONS, AnalogyReport
 
 __all__ = ["plot_analogy_sections"]
 

@@ -17,6 +17,7 @@ def rindoku_chapter() -> Chapter:
     """The chapter's metadata and its page."""
     return Chapter(
         slug="countbased",
+        requires=(),
         number=4,
         title="Count-based word vectors",
         title_ja="カウントベースの手法",
@@ -50,8 +51,8 @@ def rindoku_chapter() -> Chapter:
 @hookimpl
 def rindoku_datasets() -> list[Dataset]:
     """The Penn Treebank, and the toy corpus of one sentence."""
-    from rindoku.ptb import load_data
     from rindoku_countbased.datasets import load_toy_corpus
+    from rindoku_text.ptb import load_data
 
     return [
         Dataset(

@@ -17,6 +17,7 @@ def rindoku_chapter() -> Chapter:
     """The chapter's metadata and its page."""
     return Chapter(
         slug="optimizers",
+        requires=("backprop",),
         number=2,
         title="Optimizers",
         title_ja="重みの更新",

@@ -1,6 +1,6 @@
 """Count-based against inference-based word vectors, on the same corpus and the same scores.
 
-Each method turns one corpus into a :class:`~rindoku.wordvectors.WordVectors`:
+Each method turns one corpus into a :class:`~rindoku_text.wordvectors.WordVectors`:
 
 * the count-based method of the countbased chapter (co-occurrence, PPMI,
   SVD), with the book's settings and with the tuned ones
@@ -24,16 +24,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rindoku.trainer import Trainer
-from rindoku.wordvectors import (
-    AnalogyReport,
-    SimilarityReport,
-    WordVectors,
-    evaluate_analogy,
-    evaluate_wordsim353,
-)
 from rindoku_cbow import examples as cbow_examples
 from rindoku_cbow.contexts import create_contexts_target
-from rindoku_cbow.fast import FastCBOW, SparseAdam
+from rindoku_cbow.fast import FastCBOW
 from rindoku_countbased.countbased import (
     BOOK_SETTINGS,
     TUNED_SETTINGS,
@@ -41,6 +34,14 @@ from rindoku_countbased.countbased import (
     count_based_vectors,
 )
 from rindoku_skipgram.fast import FastSkipGram
+from rindoku_text.sparse import SparseAdam
+from rindoku_text.wordvectors import (
+    AnalogyReport,
+    SimilarityReport,
+    WordVectors,
+    evaluate_analogy,
+    evaluate_wordsim353,
+)
 
 __all__ = [
     "CBOW_SETTINGS",

@@ -10,9 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rindoku.ptb import EOS, load_data, load_words, vocabulary_of
 from rindoku.trainer import Trainer
-from rindoku.wordvectors import WordVectors, print_queries, print_scores
 from rindoku_backprop.functions import softmax
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
 from rindoku_countbased.datasets import load_toy_corpus
@@ -27,6 +25,8 @@ from rindoku_skipgram.compare import (
 from rindoku_skipgram.fast import FastSkipGram
 from rindoku_skipgram.models import SimpleSkipGram
 from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out
+from rindoku_text.ptb import EOS, load_data, load_words, vocabulary_of
+from rindoku_text.wordvectors import WordVectors, print_queries, print_scores
 
 __all__ = ["compare_ptb", "compare_short", "new_words", "ptb", "toy"]
 

@@ -5,7 +5,7 @@ weighted bag of input rows with one positive and k negative output words.
 CBOW makes one example per target: a bag of its context words, the target
 positive.  Skip-gram makes one example per (target, context word) pair: a bag
 of one row, the target's, with the context word positive.  That is all this
-module adds; the sampler, the fused step and :class:`~rindoku_cbow.fast.SparseAdam`
+module adds; the sampler, the fused step and :class:`~rindoku_text.sparse.SparseAdam`
 are the CBOW chapter's.
 """
 
@@ -47,8 +47,8 @@ class FastSkipGram:
     negatives).  By default each target uses a window of r words on each side,
     r drawn from 1 … window_size, as word2vec does.
 
-    ``grads`` are :class:`~rindoku.trainer.RowSparseGrad`: train it with
-    :class:`~rindoku_cbow.fast.SparseAdam`.
+    ``grads`` are :class:`~rindoku_text.sparse.RowSparseGrad`: train it with
+    :class:`~rindoku_text.sparse.SparseAdam`.
     """
 
     def __init__(

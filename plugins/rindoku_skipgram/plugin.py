@@ -18,6 +18,7 @@ def rindoku_chapter() -> Chapter:
     """The chapter's metadata and its page."""
     return Chapter(
         slug="skipgram",
+        requires=("backprop", "optimizers", "countbased", "cbow"),
         number=6,
         title="Skip-gram",
         title_ja="スキップグラム",

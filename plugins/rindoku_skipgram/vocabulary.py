@@ -19,9 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from rindoku.trainer import RowSparseGrad
-from rindoku_cbow.fast import SparseAdam
 from rindoku_cbow.sampling import UnigramSampler
+from rindoku_text.sparse import RowSparseGrad, SparseAdam
 
 __all__ = ["FrozenRows", "extend_vocabulary", "hold_out"]
 
@@ -62,7 +61,7 @@ def extend_vocabulary(
     * The negative sampler is rebuilt from ``corpus``, word ids in the new
       vocabulary (the old text and the new, say), so that the new words can
       be drawn as negatives in proportion to their counts.
-    * ``optimizer`` (the :class:`~rindoku_cbow.fast.SparseAdam` that trained
+    * ``optimizer`` (the :class:`~rindoku_text.sparse.SparseAdam` that trained
       the model) keeps its state for the old rows; the new rows start it
       afresh, with zero moving averages and a step count of 0.
     """
@@ -106,7 +105,7 @@ class FrozenRows:
 
     params and the model's forward are the model's; after its backward,
     ``grads`` holds its row-sparse gradients without the rows below
-    ``frozen``, so :class:`~rindoku_cbow.fast.SparseAdam` never touches them.
+    ``frozen``, so :class:`~rindoku_text.sparse.SparseAdam` never touches them.
     After :func:`extend_vocabulary`, ``FrozenRows(model, old_size)`` trains
     the new words against the old words' vectors, which stay as they were.
     """
