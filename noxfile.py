@@ -1,4 +1,9 @@
-"""Development sessions: ``nox -s tests``, ``nox -s book``, ``nox -s lint``, ``nox -s bench``."""
+"""Development sessions: ``nox -s tests``, ``nox -s book``, ``nox -s lint``, ``nox -s bench``.
+
+``nox -s tests`` runs the fast tests (a few minutes); ``nox -s tests -- --slow``
+adds the slow ones (the real book, scaffolding in a fresh environment, PTB
+trainings), as CI does.
+"""
 
 from pathlib import Path
 
@@ -10,7 +15,7 @@ nox.options.reuse_existing_virtualenvs = True
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (extra arguments go to pytest)."""
+    """Run the test suite (extra arguments go to pytest; --slow runs everything)."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
 
@@ -36,7 +41,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style with ruff."""
-    session.install("ruff")
+    """Check style with ruff and types with mypy."""
+    session.install("-e", ".[lint]")
     session.run("ruff", "check", "kernel", "plugins", "tests", "benchmarks", "noxfile.py",
                 "docs/conf.py")
+    session.run("mypy")

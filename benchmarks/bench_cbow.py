@@ -1,9 +1,10 @@
 """CBOW on PTB: target words per second of the textbook path and of the fast path.
 
 The textbook path is book 2's CBOW made of layers (ten Embedding, six
-EmbeddingDot, six SigmoidWithLoss), trained by the kernel's Trainer with Adam in
-mini-batches of 100.  An epoch of it takes minutes, so it is timed on its first
-mini-batches and the time of an epoch is extrapolated.  The fast path is
+EmbeddingDot, six SigmoidWithLoss, negatives drawn row by row by the book's
+sampler), trained by the kernel's Trainer with Adam in mini-batches of 100.
+An epoch of it takes minutes, so it is timed on its first mini-batches and the
+time of an epoch is extrapolated.  The fast path is
 FastCBOW with SparseAdam in mini-batches of 4096; it trains one whole epoch.
 Both run in this process, one after the other, on the book's settings (window
 5, 100 dimensions, 5 negative samples).
@@ -11,12 +12,12 @@ Both run in this process, one after the other, on the book's settings (window
 ``--quality`` also trains each design of the chapter's comparison table for 10
 epochs and scores its vectors on the Google analogy questions and WordSim353
 (a few minutes).  ``--textbook-quality`` adds the textbook path's own scores:
-its updates computed by the fused step with dense Adam, which gives the same
-weights up to float32 rounding (about 40 minutes).
+its updates computed by the fused step with dense Adam and the book's
+negatives, which gives the same weights up to float32 rounding (most of an
+hour).
 
 Run ``python benchmarks/bench_cbow.py`` (or ``nox -s bench``).  The data files
-come from ``$RINDOKU_DATA``; when it is unset and the checkout lies beside a
-``shared/data`` folder, that folder is used.
+come from ``$RINDOKU_DATA`` or the download cache, as for the library.
 """
 
 from __future__ import annotations
@@ -24,28 +25,19 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 
 import numpy as np
+import scipy
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
-if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
-    os.environ["RINDOKU_DATA"] = str(SHARED_DATA)
-
-import scipy  # noqa: E402
-
-from rindoku.trainer import Trainer, TrainingDivergedError  # noqa: E402
-from rindoku_cbow.contexts import create_contexts_target  # noqa: E402
-from rindoku_cbow.fast import FastCBOW  # noqa: E402
-from rindoku_cbow.models import CBOW  # noqa: E402
-from rindoku_optimizers.optimizers import Adam  # noqa: E402
-from rindoku_text.ptb import load_data  # noqa: E402  (after RINDOKU_DATA is set)
-from rindoku_text.sparse import (
-    RowSparseGrad,  # noqa: E402
-    SparseAdam,  # noqa: E402
-)
-from rindoku_text.wordvectors import (  # noqa: E402
+from rindoku.trainer import Trainer, TrainingDivergedError
+from rindoku_cbow.contexts import create_contexts_target
+from rindoku_cbow.fast import FastCBOW
+from rindoku_cbow.models import CBOW
+from rindoku_cbow.sampling import UnigramSampler
+from rindoku_optimizers.optimizers import Adam
+from rindoku_text.ptb import load_data
+from rindoku_text.sparse import RowSparseGrad, SparseAdam
+from rindoku_text.wordvectors import (
     WordVectors,
     evaluate_analogy,
     evaluate_wordsim353,
@@ -99,14 +91,19 @@ class RowSparseSGD:
 
 
 class DenseGrads:
-    """FastCBOW with its gradients written into full arrays, for plain Adam."""
+    """FastCBOW as the textbook path trains: dense gradients for plain Adam, the book's negatives.
 
-    def __init__(self, model: FastCBOW) -> None:
-        self.model, self.params = model, model.params
+    ``sampler`` is the book's :class:`~rindoku_cbow.sampling.UnigramSampler`
+    (no word twice in a row), which the textbook CBOW draws with.
+    """
+
+    def __init__(self, model: FastCBOW, sampler: UnigramSampler) -> None:
+        self.model, self.params, self.sampler = model, model.params, sampler
         self.grads = [np.zeros_like(p) for p in model.params]
 
     def forward(self, contexts, target):
-        return self.model.forward(contexts, target)
+        negatives = self.sampler.get_negative_sample(target)
+        return self.model.forward(contexts, target, negatives)
 
     def backward(self, dout=1):
         self.model.backward(dout)
@@ -153,7 +150,8 @@ def textbook_quality(corpus, contexts, target, word_to_id, id_to_word) -> None:
     rng = np.random.default_rng(0)
     model = FastCBOW(len(word_to_id), HIDDEN_SIZE, WINDOW_SIZE, corpus, rng, SAMPLE_SIZE,
                      shrink_window=False, full_error=False)
-    trainer = Trainer(DenseGrads(model), Adam(), rng=rng, progress=True, unit="words")
+    sampler = UnigramSampler(corpus, 0.75, SAMPLE_SIZE, rng=rng)
+    trainer = Trainer(DenseGrads(model, sampler), Adam(), rng=rng, progress=True, unit="words")
     trainer.fit(contexts, target, max_epoch=MAX_EPOCH, batch_size=TEXTBOOK_BATCH)
     print(f"\ntextbook path (CBOW + Trainer + Adam, batch 100), 10 epochs: "
           f"{scores(model, word_to_id, id_to_word)}")
@@ -164,7 +162,7 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true",
                         help="also train and score each design of the chapter's table")
     parser.add_argument("--textbook-quality", action="store_true",
-                        help="also score 10 epochs of the textbook path (about 40 minutes)")
+                        help="also score 10 epochs of the textbook path (most of an hour)")
     args = parser.parse_args()
 
     corpus, word_to_id, id_to_word = load_data("train")

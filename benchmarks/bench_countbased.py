@@ -6,8 +6,10 @@ top-100 SVD, vectors U·S) and with the tuned ones (a window of 6 weighted by
 1/d, context distribution smoothing 0.75, vectors U·S^0.5); the peak memory of
 each in a fresh process; their scores for three seeds; the same scores from an
 independent exact solver; and the book's way of doing it: its Python-loop
-co-occurrence and PPMI, timed on the first words of the corpus and
-extrapolated, and its randomized SVD with 5 power iterations, seed by seed.
+co-occurrence and PPMI (:mod:`rindoku_countbased.countbased`) against the fast
+path (:mod:`rindoku_countbased.fast`) on the first 20,000 words of the corpus,
+in this process, checked equal and extrapolated to the whole corpus, and its
+randomized SVD with 5 power iterations, seed by seed.
 
 Run ``python benchmarks/bench_countbased.py`` (or ``nox -s bench``).  The data
 files come from ``$RINDOKU_DATA``; when it is unset and the checkout lies beside
@@ -23,11 +25,14 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from rindoku_countbased.countbased import (
+from rindoku_countbased import countbased
+from rindoku_countbased.fast import (
     BOOK_SETTINGS,
     TUNED_SETTINGS,
     Settings,
@@ -51,8 +56,8 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEEDS = (0, 1, 2)
 WINDOW_SIZE = BOOK_SETTINGS.window_size
 WORDVEC_SIZE = BOOK_SETTINGS.wordvec_size
-SUBSAMPLE_WORDS = 5000
-"""How many words of the corpus the book's Python loops are timed on."""
+SLICE_WORDS = 20_000
+"""How many words of the corpus the book's Python loops and the fast path are timed on."""
 
 
 def peak_rss_mib() -> float:
@@ -77,7 +82,7 @@ import json, re, sys, time
 from pathlib import Path
 import numpy as np
 from rindoku_text.ptb import load_data
-from rindoku_countbased.countbased import Settings, count_based_vectors
+from rindoku_countbased.fast import Settings, count_based_vectors
 settings = Settings(**json.loads(sys.argv[1]))
 start = time.perf_counter()
 corpus, word_to_id, id_to_word = load_data("train")
@@ -131,34 +136,55 @@ def time_pipeline(
     return results, stage_seconds
 
 
-# -- the book's way, on a subsample ------------------------------------------------------
+# -- the book's way against the fast path, on a slice of the corpus ---------------------------
 
 
-def book_create_co_matrix(corpus: np.ndarray, vocab_size: int, window_size: int) -> np.ndarray:
-    """The book's create_co_matrix: a Python loop over every position of the corpus."""
-    corpus_size = len(corpus)
-    co_matrix = np.zeros((vocab_size, vocab_size), dtype=np.int32)
-    for idx, word_id in enumerate(corpus):
-        for i in range(1, window_size + 1):
-            left_idx = idx - i
-            right_idx = idx + i
-            if left_idx >= 0:
-                co_matrix[word_id, corpus[left_idx]] += 1
-            if right_idx < corpus_size:
-                co_matrix[word_id, corpus[right_idx]] += 1
-    return co_matrix
+def best_of(repeats: int, function: Callable[..., Any], *args: Any) -> tuple[float, Any]:
+    """The shortest of ``repeats`` timings of ``function(*args)`` and its result."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function(*args)
+        times.append(time.perf_counter() - start)
+    return min(times), result
 
 
-def book_ppmi(C: np.ndarray, eps: float = 1e-8) -> np.ndarray:
-    """The book's ppmi: a Python loop over every cell of the matrix."""
-    M = np.zeros_like(C, dtype=np.float32)
-    N = np.sum(C)
-    S = np.sum(C, axis=0)
-    for i in range(C.shape[0]):
-        for j in range(C.shape[1]):
-            pmi = np.log2(C[i, j] * N / (S[j] * S[i]) + eps)
-            M[i, j] = max(0, pmi)
-    return M
+def book_against_fast(corpus: np.ndarray, vocab_size: int, fast_seconds: dict) -> None:
+    """Time the book's loops and the fast path on the first SLICE_WORDS words; extrapolate.
+
+    The slice's words are renumbered 0 … V - 1, so that both build a V × V
+    matrix.  The counts must be equal and the PPMI equal to float32 rounding.
+    """
+    slice_ids, ids = np.unique(corpus[:SLICE_WORDS], return_inverse=True)
+    V = len(slice_ids)
+    book_co, C_book = best_of(1, countbased.create_co_matrix, ids, V, WINDOW_SIZE)
+    book_ppmi, M_book = best_of(1, countbased.ppmi, C_book)
+    fast_co, C_fast = best_of(5, create_co_matrix, ids, V, WINDOW_SIZE)
+    fast_sparse, C_sparse = best_of(5, lambda: create_co_matrix(ids, V, WINDOW_SIZE,
+                                                                sparse=True))
+    fast_ppmi, M_fast = best_of(5, ppmi, C_book)
+    fast_sparse_ppmi, _ = best_of(5, ppmi, C_sparse)
+    assert np.array_equal(C_fast, C_book) and np.array_equal(C_sparse.toarray(), C_book)
+    assert np.allclose(M_fast, M_book, rtol=1e-6, atol=1e-6)
+
+    print(f"\nthe book's Python loops against the fast path, on the first {SLICE_WORDS:,} words "
+          f"(vocabulary {V:,}, window {WINDOW_SIZE}), this process; the same results")
+    print(f"  {'':<22} {'book (loops)':>12} {'fast, dense':>12} {'fast, sparse':>13}")
+    print(f"  {'co-occurrence':<22} {book_co:10.3f} s {fast_co:10.4f} s {fast_sparse:11.4f} s"
+          f"   book / fast sparse: {book_co / fast_sparse:,.0f}x")
+    print(f"  {'PPMI':<22} {book_ppmi:10.3f} s {fast_ppmi:10.4f} s {fast_sparse_ppmi:11.4f} s"
+          f"   book / fast sparse: {book_ppmi / fast_sparse_ppmi:,.0f}x")
+
+    co_full = book_co * len(corpus) / SLICE_WORDS
+    ppmi_full = book_ppmi * (vocab_size / V) ** 2
+    print(f"  the book's loops EXTRAPOLATED to the whole of PTB ({len(corpus):,} words, "
+          f"{vocab_size:,} x {vocab_size:,} cells):")
+    print(f"    co-occurrence loop: about {co_full:6.1f} s (the fast path on PTB: "
+          f"{fast_seconds['co-occurrence']:.2f} s)")
+    print(f"    PPMI loop:          about {ppmi_full:6.1f} s (the fast path on PTB: "
+          f"{fast_seconds['PPMI']:.3f} s)")
+    print(f"    the two loops: about {co_full + ppmi_full:.0f} s; the fast pipeline, loading "
+          f"and SVD included: {sum(fast_seconds.values()):.2f} s")
 
 
 def main() -> None:
@@ -243,31 +269,9 @@ def main() -> None:
         print(score_row(f"seed {seed} (S off by up to {gap:.1%})",
                         *scores(WordVectors(U_book, word_to_id, id_to_word))))
 
-    # -- the book's Python loops, on the first words, extrapolated -------------------------------
-    sub_ids, sub = np.unique(corpus[:SUBSAMPLE_WORDS], return_inverse=True)
-    V = len(sub_ids)
-    start = time.perf_counter()
-    C_book = book_create_co_matrix(sub, V, WINDOW_SIZE)
-    co_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    M_book = book_ppmi(C_book)
-    ppmi_seconds = time.perf_counter() - start
-    assert np.array_equal(C_book, create_co_matrix(sub, V, WINDOW_SIZE))
-    assert np.allclose(M_book, ppmi(C_book), atol=1e-5)
-    vocab_size = len(word_to_id)
-    co_full = co_seconds * len(corpus) / SUBSAMPLE_WORDS
-    ppmi_full = ppmi_seconds * (vocab_size / V) ** 2
-    ours = stage_seconds[SEEDS[0]]
-    print(f"\nthe book's Python loops, timed on the first {SUBSAMPLE_WORDS:,} words "
-          f"(vocabulary {V:,}) and EXTRAPOLATED to PTB (same results as ours on the sample)")
-    print(f"  co-occurrence loop: {co_seconds:6.2f} s on the sample; x {len(corpus):,}/"
-          f"{SUBSAMPLE_WORDS:,} words -> about {co_full:6.1f} s "
-          f"(ours {ours['co-occurrence']:.2f} s: {co_full / ours['co-occurrence']:,.0f}x)")
-    print(f"  PPMI loop:          {ppmi_seconds:6.2f} s on the sample; x ({vocab_size:,}/{V:,})^2 "
-          f"cells -> about {ppmi_full:6.1f} s (ours {ours['PPMI']:.3f} s: "
-          f"{ppmi_full / ours['PPMI']:,.0f}x)")
-    print(f"  the two loops: about {co_full + ppmi_full:.0f} s; our whole pipeline, loading "
-          f"and SVD included: {sum(ours.values()):.2f} s")
+    # -- the book's Python loops against the fast path --------------------------------------------
+    book_against_fast(corpus, len(word_to_id), stage_seconds[SEEDS[0]])
+
 
 if __name__ == "__main__":
     main()

@@ -4,10 +4,11 @@ Three paths, on the book's settings (window 5, 100 dimensions, 5 negative
 samples), one after the other in this process:
 
 * the textbook path: book 2's SkipGram made of layers (one Embedding, ten
-  NegativeSamplingLoss of six EmbeddingDot and six SigmoidWithLoss each),
-  trained by the kernel's Trainer with Adam in mini-batches of 100.  An epoch
-  of it takes most of an hour, so it is timed on its first mini-batches and
-  the time of an epoch is extrapolated;
+  NegativeSamplingLoss of six EmbeddingDot and six SigmoidWithLoss each, each
+  drawing its negatives row by row with the book's sampler), trained by the
+  kernel's Trainer with Adam in mini-batches of 100.  An epoch of it takes
+  most of an hour, so it is timed on its first mini-batches and the time of
+  an epoch is extrapolated;
 * the skip-gram fast path: FastSkipGram with its optimizer, one whole epoch;
 * the CBOW fast path: FastCBOW with SparseAdam, one whole epoch.
 
@@ -17,8 +18,7 @@ with CBOW's fast path beside it (about two minutes per seed); ``--lrs`` adds
 skip-gram runs with other learning rates.
 
 Run ``python benchmarks/bench_skipgram.py`` (or ``nox -s bench``).  The data
-files come from ``$RINDOKU_DATA``; when it is unset and the checkout lies beside
-a ``shared/data`` folder, that folder is used.
+files come from ``$RINDOKU_DATA`` or the download cache, as for the library.
 """
 
 from __future__ import annotations
@@ -27,31 +27,24 @@ import argparse
 import os
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
+import scipy
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
-if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
-    os.environ["RINDOKU_DATA"] = str(SHARED_DATA)
-
-import scipy  # noqa: E402
-
-from rindoku.trainer import Trainer  # noqa: E402
-from rindoku_cbow.contexts import create_contexts_target  # noqa: E402
-from rindoku_cbow.fast import FastCBOW  # noqa: E402
-from rindoku_optimizers.optimizers import Adam  # noqa: E402
-from rindoku_skipgram.compare import (  # noqa: E402
+from rindoku.trainer import Trainer
+from rindoku_cbow.contexts import create_contexts_target
+from rindoku_cbow.fast import FastCBOW
+from rindoku_optimizers.optimizers import Adam
+from rindoku_skipgram.compare import (
     CBOW_SETTINGS,
     SKIPGRAM_SETTINGS,
     Word2vecSettings,
     train_word2vec,
 )
-from rindoku_skipgram.fast import FastSkipGram  # noqa: E402
-from rindoku_skipgram.models import SkipGram  # noqa: E402
-from rindoku_text.ptb import load_data  # noqa: E402  (after RINDOKU_DATA is set)
-from rindoku_text.wordvectors import (  # noqa: E402
+from rindoku_skipgram.fast import FastSkipGram
+from rindoku_skipgram.models import SkipGram
+from rindoku_text.ptb import load_data
+from rindoku_text.wordvectors import (
     WordVectors,
     evaluate_analogy,
     evaluate_wordsim353,

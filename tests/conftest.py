@@ -1,45 +1,107 @@
-"""Test-session setup shared by every test module."""
+"""Test-session setup shared by every test module.
+
+Slow tests (the real book, end-to-end scaffolding, full PTB trainings) are
+marked ``slow`` and run with ``pytest --slow`` (``nox -s tests -- --slow``,
+as CI does); the default run skips them.  Data sets are found the way the
+library finds them: ``RINDOKU_DATA`` or the download cache.
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-"""The standard data files (PTB, benchmarks), laid out like the cache, beside the checkout."""
+ROOT = Path(__file__).resolve().parents[1]
 
 
-NO_SHARED_DATA = f"needs PTB and the benchmark files in {SHARED_DATA} (ptb/, eval/)"
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true",
+                     help="also run the slow tests (the real book, scaffolding, PTB trainings)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked slow unless --slow is given (or -m selects them)."""
+    if config.getoption("--slow") or "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow (nox -s tests -- --slow)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def missing_data_reason(name: str) -> str:
+    """The one-line remedy a test that needs data set ``name`` skips with."""
+    return (f"needs the {name} data set: set RINDOKU_DATA=DIR (a folder laid out like the "
+            "cache, e.g. ptb/ptb.train.txt), or let rindoku download it into the cache once "
+            "with internet access")
 
 
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
-    """The shared data folder beside the checkout; the test is skipped without it."""
-    if not (SHARED_DATA / "ptb" / "ptb.train.txt").is_file():
-        pytest.skip(NO_SHARED_DATA)
-    return SHARED_DATA
+    """The folder the data files are read from (RINDOKU_DATA or the cache); skip without PTB."""
+    from rindoku.data import DataError, fetch
+    from rindoku_text.ptb import PTB_TRAIN
+
+    try:
+        path = fetch(PTB_TRAIN, download=False)
+    except DataError:
+        pytest.skip(missing_data_reason("PTB"))
+    return path.parents[1]
 
 
 @pytest.fixture
-def shared_data(shared_data_dir, monkeypatch) -> Path:
-    """RINDOKU_DATA set to the shared data folder for this test; returns the folder."""
+def shared_data(shared_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """RINDOKU_DATA set to the data folder for this test; returns the folder."""
     monkeypatch.setenv("RINDOKU_DATA", str(shared_data_dir))
     return shared_data_dir
 
 
-def pytest_configure(config) -> None:
-    """Read data files from ``../shared/data`` when ``RINDOKU_DATA`` is unset, as CI does.
+def build_book(source: Path, out: Path, *extra: str, env: dict[str, str] | None = None
+               ) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build -b html SOURCE OUT/html`` in a subprocess, doctrees in OUT/doctrees."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", *extra,
+               str(source), str(out / "html"), "-d", str(out / "doctrees")]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=1200)
 
-    The book builds and the end-to-end runs start subprocesses that run every
-    quick example, the PTB ones included; without this they would try to
-    download PTB.  A test about the data layer itself sets or removes the
-    variable with ``monkeypatch``.
+
+def demo_book(tmp_path: Path, module: str, plugin: str, example_id: str
+              ) -> tuple[Path, dict[str, str]]:
+    """A book of one chapter, the plugin ``module`` (source ``plugin``) showing one example.
+
+    The plugin's page is ``demo.md`` beside it.  Returns the docs folder and
+    the environment that lets Sphinx import the plugin.
     """
-    if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
-        os.environ["RINDOKU_DATA"] = str(SHARED_DATA)
+    plugin_dir = tmp_path / "plugin"
+    plugin_dir.mkdir()
+    (plugin_dir / f"{module}.py").write_text(plugin)
+    (plugin_dir / "demo.md").write_text(f"# Demo\n\n```{{rindoku-example}} {example_id}\n```\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        'extensions = ["myst_parser", "rindoku.sphinxext"]\n'
+        f'rindoku_plugins = ["{module}"]\n'
+        "rindoku_installed_plugins = False\n"
+    )
+    (docs / "index.md").write_text("# Test\n\n```{rindoku-chapters}\n```\n")
+    return docs, {**os.environ, "PYTHONPATH": str(plugin_dir)}
+
+
+@pytest.fixture(scope="session")
+def real_book(tmp_path_factory: pytest.TempPathFactory
+              ) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The real book, built once per test session into a temporary folder (-W).
+
+    Returns the output folder (``html/`` inside) and the finished build.
+    """
+    out = tmp_path_factory.mktemp("book")
+    done = build_book(ROOT / "docs", out, "-W", "--keep-going")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out, done
 
 
 @pytest.fixture

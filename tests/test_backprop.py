@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +81,19 @@ def test_gradient_check_catches_a_wrong_backward():
         gradient_check(ForgetfulSigmoid(), [x])
 
 
+def test_the_chapter_imports_no_other_chapter():
+    """Every module of rindoku_backprop loads without any other chapter: it requires none."""
+    code = (
+        "import importlib, pkgutil, sys, rindoku_backprop\n"
+        "for info in pkgutil.iter_modules(rindoku_backprop.__path__):\n"
+        "    importlib.import_module('rindoku_backprop.' + info.name)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('rindoku_')}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "['rindoku_backprop']"
+
+
 # -- functions --------------------------------------------------------------------
 
 
@@ -128,6 +143,16 @@ def test_layers_without_weights_have_empty_lists(cls):
     """A layer without weights has empty params and grads lists."""
     layer = cls()
     assert layer.params == [] and layer.grads == []
+
+
+def test_relu_backward_leaves_dout_alone():
+    """Relu.backward returns a new array; the book's version zeroes dout itself."""
+    x = np.array([[-1.0, 2.0], [3.0, -4.0]])
+    dout = np.ones((2, 2))
+    layer = Relu()
+    assert np.array_equal(layer.forward(x), [[0.0, 2.0], [3.0, 0.0]])
+    assert np.array_equal(layer.backward(dout), [[0.0, 1.0], [1.0, 0.0]])
+    assert np.all(dout == 1.0)
 
 
 def test_mul_and_add_layers_on_numbers():

@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import build_book, demo_book
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.slow
 
 
-def sphinx(source: Path, out: Path, *extra: str, env: dict | None = None):
-    command = [sys.executable, "-m", "sphinx", "-b", "html", *extra,
-               str(source), str(out / "html"), "-d", str(out / "doctrees")]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+@pytest.fixture
+def book(real_book):
+    """The real book, built once per test session (see conftest)."""
+    return real_book
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """The real book, built once into a temporary folder (warnings are errors)."""
-    out = tmp_path_factory.mktemp("book")
-    done = sphinx(ROOT / "docs", out, "-W", "--keep-going")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return out, done
-
-
+@pytest.mark.slow
 def test_the_index_lists_the_chapters_from_the_registry(book):
     out, _ = book
     index = (out / "html" / "index.html").read_text()
@@ -38,6 +26,7 @@ def test_the_index_lists_the_chapters_from_the_registry(book):
     assert "誤差逆伝播法" in index
 
 
+@pytest.mark.slow
 def test_the_backprop_page_has_executed_output_and_figures(book):
     """The spiral example's printed accuracy and its two figures are on the page."""
     out, _ = book
@@ -49,6 +38,7 @@ def test_the_backprop_page_has_executed_output_and_figures(book):
         assert (out / "html" / image).read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_the_backprop_page_shows_real_source_and_hidden_solutions(book):
     out, _ = book
     page = (out / "html" / "chapters" / "backprop.html").read_text()
@@ -60,24 +50,34 @@ def test_the_backprop_page_shows_real_source_and_hidden_solutions(book):
     assert "backprop_spiral.py" in page
 
 
+@pytest.mark.slow
 def test_the_glossary_is_made_from_the_chapters(book):
     out, _ = book
     glossary = (out / "html" / "glossary.html").read_text()
     assert "計算グラフ" in glossary and "computational graph" in glossary
 
 
+@pytest.mark.slow
 def test_the_build_ends_with_a_summary_of_examples(book):
     _, done = book
     assert "rindoku: examples of this build" in done.stdout
     assert re.search(r"backprop\.spiral\s+ran", done.stdout)
 
 
+@pytest.mark.slow
 def test_a_rebuild_without_changes_runs_no_example(book):
     """Everything is cached: the second build reads no page and runs nothing."""
     out, _ = book
-    done = sphinx(ROOT / "docs", out, "-W", "--keep-going")
+    done = build_book(ROOT / "docs", out, "-W", "--keep-going")
     assert done.returncode == 0, done.stderr
     assert "rindoku: no example needed running" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_build_leaves_the_checkout_as_it_was(book):
+    """No chapter page is copied into docs/ and no example writes into the checkout."""
+    assert not (ROOT / "docs" / "chapters").exists()
+    assert not (ROOT / "rindoku-output").exists()
 
 
 BROKEN_PLUGIN = '''\
@@ -103,30 +103,10 @@ def rindoku_examples():
 '''
 
 
-def demo_book(tmp_path: Path, module: str, plugin: str, example_id: str):
-    """A book of one chapter, the plugin ``module`` (source ``plugin``) showing one example.
-
-    Returns the docs folder and the environment that lets Sphinx import the plugin.
-    """
-    plugin_dir = tmp_path / "plugin"
-    plugin_dir.mkdir()
-    (plugin_dir / f"{module}.py").write_text(plugin)
-    (plugin_dir / "demo.md").write_text(f"# Demo\n\n```{{rindoku-example}} {example_id}\n```\n")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(textwrap.dedent(f"""\
-        extensions = ["myst_parser", "rindoku.sphinxext"]
-        rindoku_plugins = ["{module}"]
-        rindoku_installed_plugins = False
-        """))
-    (docs / "index.md").write_text("# Test\n\n```{rindoku-chapters}\n```\n")
-    return docs, {**os.environ, "PYTHONPATH": str(plugin_dir)}
-
-
 def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
     """The failure is at the example's line, with its traceback, and in the summary."""
     docs, env = demo_book(tmp_path, "rindoku_demo_broken", BROKEN_PLUGIN, "demo.explode")
-    done = sphinx(docs, tmp_path / "out", env=env)
+    done = build_book(docs, tmp_path / "out", env=env)
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert "demo.md:3" in output or "chapters/demo.md:3" in output
@@ -162,14 +142,14 @@ def test_long_examples_run_only_when_the_build_asks(tmp_path):
     docs, env = demo_book(tmp_path, "rindoku_demo_long", LONG_PLUGIN, "demo.slow")
     page = tmp_path / "out" / "html" / "chapters" / "demo.html"
 
-    done = sphinx(docs, tmp_path / "out", "-W", env=env)
+    done = build_book(docs, tmp_path / "out", "-W", env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     text = re.sub(r"<[^>]+>", "", page.read_text())
     assert "This example takes a while" in text and "rindoku book --long" in text
     assert "rindoku-output" not in page.read_text()  # no output box
     assert re.search(r"demo\.slow\s+not run \(long\)", done.stdout)
 
-    done = sphinx(docs, tmp_path / "out", "-W", "-D", "rindoku_run_long=1", env=env)
+    done = build_book(docs, tmp_path / "out", "-W", "-D", "rindoku_run_long=1", env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     output = re.search(r'class="rindoku-output.*?</pre>', page.read_text(), re.S)
     assert output and "result" in output.group()

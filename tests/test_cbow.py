@@ -24,8 +24,8 @@ from rindoku_cbow.exercises import (
     EXERCISES,
     SIMPLE_CBOW_BACKWARD,
 )
-from rindoku_cbow.fast import FastCBOW, FusedNegativeSampling, RowBag
-from rindoku_cbow.gradcases import GRADIENT_CASES, SharedWeightsView
+from rindoku_cbow.fast import AliasUnigramSampler, FastCBOW, FusedNegativeSampling, RowBag
+from rindoku_cbow.gradcases import GRADIENT_CASES
 from rindoku_cbow.layers import Embedding, EmbeddingDot, NegativeSamplingLoss
 from rindoku_cbow.models import CBOW, SimpleCBOW
 from rindoku_cbow.sampling import UnigramSampler
@@ -149,40 +149,101 @@ def test_negative_sampling_loss_is_the_sum_of_the_sigmoid_losses():
     assert len(layer.params) == 3 and all(p is W for p in layer.params)
 
 
-def test_negative_sampling_loss_draws_negatives_without_the_target():
+def test_negative_sampling_loss_draws_the_books_negatives():
+    """Four words, three negatives: each row is exactly the three words that are not its target."""
     rng = np.random.default_rng(2)
     layer = NegativeSamplingLoss(np.zeros((4, 2)), np.array([0, 1, 2, 3, 0]), 0.75, 3, rng=rng)
+    assert isinstance(layer.sampler, UnigramSampler)
     target = np.array([0, 1, 2, 3] * 50)
     layer.forward(np.ones((200, 2)), target)
     assert layer.negative_sample.shape == (200, 3)
-    assert not np.any(layer.negative_sample == target[:, None])
+    for row, word in zip(layer.negative_sample, target, strict=True):
+        assert sorted(row) == sorted({0, 1, 2, 3} - {word})
 
 
-# -- the sampler ---------------------------------------------------------------------------------
+# -- the samplers --------------------------------------------------------------------------------
 
 
-def test_sampler_probabilities_are_counts_to_the_power():
+def without(p: np.ndarray, word: int) -> np.ndarray:
+    """The probabilities ``p`` with ``word`` left out, renormalised."""
+    q = p.copy()
+    q[word] = 0
+    return q / q.sum()
+
+
+@pytest.mark.parametrize("sampler_class", [UnigramSampler, AliasUnigramSampler])
+def test_sampler_probabilities_are_counts_to_the_power(sampler_class):
+    """Both samplers, the book's and the fast path's, draw from counts ** 0.75, normalised."""
     corpus = np.array([0] * 16 + [1] * 1 + [2] * 81)
-    sampler = UnigramSampler(corpus, power=0.75, sample_size=2, rng=np.random.default_rng(0))
+    sampler = sampler_class(corpus, power=0.75, sample_size=2, rng=np.random.default_rng(0))
     weights = np.array([16, 1, 81]) ** 0.75
     np.testing.assert_allclose(sampler.word_p, weights / weights.sum())
+
+
+def test_book_sampler_never_repeats_a_word_nor_draws_the_target():
+    """Each row: sample_size different words, none of them the row's target."""
+    rng = np.random.default_rng(3)
+    sampler = UnigramSampler(np.repeat(np.arange(8), [40, 20, 10, 5, 3, 2, 1, 1]),
+                             sample_size=5, rng=rng)
+    target = rng.integers(0, 8, 2000)
+    negative = sampler.get_negative_sample(target)
+    assert negative.shape == (2000, 5) and negative.dtype == np.int32
+    assert not np.any(negative == target[:, None])
+    assert all(len(set(row)) == 5 for row in negative.tolist())
+
+
+def test_book_sampler_rows_follow_p_drawn_without_replacement():
+    """Chi-square tests (fixed seed) of the book's draws against p without the target.
+
+    The first word of a row follows q, the probabilities without the target;
+    an ordered pair (a, b) comes with probability q_a q_b / (1 - q_a), as
+    drawing a and then b from what is left.
+    """
+    rng = np.random.default_rng(11)
+    sampler = UnigramSampler(np.repeat(np.arange(5), [50, 20, 10, 5, 1]), sample_size=2,
+                             rng=rng)
+    negative = sampler.get_negative_sample(np.ones(20_000, dtype=int))  # target: word 1
+    q = without(sampler.word_p, 1)
+    first = np.bincount(negative[:, 0], minlength=5)
+    assert first[1] == 0
+    others = [0, 2, 3, 4]
+    assert stats.chisquare(first[others], q[others] * len(negative)).pvalue > 0.01
+    pairs = [(a, b) for a in others for b in others if a != b]
+    observed = [np.sum((negative[:, 0] == a) & (negative[:, 1] == b)) for a, b in pairs]
+    expected = [q[a] * q[b] / (1 - q[a]) * len(negative) for a, b in pairs]
+    assert sum(observed) == len(negative)
+    assert stats.chisquare(observed, expected).pvalue > 0.01
+
+
+def test_fast_sampler_draws_from_the_books_distribution_and_may_repeat():
+    """The alias sampler's negatives follow the book's q too, but a row may hold a word twice."""
+    corpus = np.repeat(np.arange(5), [50, 20, 10, 5, 1])
+    book = UnigramSampler(corpus, sample_size=3, rng=np.random.default_rng(1))
+    fast = AliasUnigramSampler(corpus, sample_size=3, rng=np.random.default_rng(1))
+    np.testing.assert_array_equal(fast.word_p, book.word_p)
+    target = np.zeros(20_000, dtype=int)
+    from_book = np.bincount(book.get_negative_sample(target)[:, 0], minlength=5)[1:]
+    from_fast = fast.get_negative_sample(target)
+    first = np.bincount(from_fast[:, 0], minlength=5)[1:]
+    assert stats.chi2_contingency([from_book, first]).pvalue > 0.01
+    assert any(len(set(row)) < 3 for row in from_fast.tolist())
 
 
 def test_alias_table_gives_each_word_exactly_its_probability():
     """Bucket i keeps word i with keep[i] and gives alias[i] otherwise: the totals are p."""
     corpus = np.random.default_rng(0).zipf(1.5, 5000) % 300
-    sampler = UnigramSampler(corpus, rng=np.random.default_rng(0))
+    sampler = AliasUnigramSampler(corpus, rng=np.random.default_rng(0))
     V = sampler.vocab_size
     total = sampler.keep / V + np.bincount(sampler.alias, weights=(1 - sampler.keep) / V,
                                            minlength=V)
     np.testing.assert_allclose(total, sampler.word_p, atol=1e-12)
 
 
-def test_sampler_draws_from_its_distribution():
+def test_alias_sampler_draws_from_its_distribution():
     """A chi-square test of 200,000 draws against word_p does not reject (fixed seed)."""
     rng = np.random.default_rng(12345)
     corpus = rng.zipf(1.3, 20000) % 50  # 50 words, very unequal counts
-    sampler = UnigramSampler(corpus, power=0.75, sample_size=5, rng=rng)
+    sampler = AliasUnigramSampler(corpus, power=0.75, sample_size=5, rng=rng)
     draws = sampler.sample(200_000)
     observed = np.bincount(draws, minlength=sampler.vocab_size)
     expected = sampler.word_p * len(draws)
@@ -190,39 +251,45 @@ def test_sampler_draws_from_its_distribution():
     assert result.pvalue > 0.01, result
 
 
-def test_negatives_never_equal_the_target_and_follow_p_without_it():
+def test_alias_negatives_never_equal_the_target_and_follow_p_without_it():
     """With the most frequent word as target, the negatives are p without it, renormalised."""
     rng = np.random.default_rng(7)
     corpus = np.repeat(np.arange(5), [50, 20, 10, 5, 1])
-    sampler = UnigramSampler(corpus, power=0.75, sample_size=4, rng=rng)
+    sampler = AliasUnigramSampler(corpus, power=0.75, sample_size=4, rng=rng)
     target = np.zeros(50_000, dtype=int)  # word 0: about 45% of all draws collide
     negative = sampler.get_negative_sample(target)
     assert negative.shape == (50_000, 4)
     assert not np.any(negative == 0)
-    p = sampler.word_p[1:] / sampler.word_p[1:].sum()
     observed = np.bincount(negative.ravel(), minlength=5)[1:]
-    assert stats.chisquare(observed, p * negative.size).pvalue > 0.01
+    assert stats.chisquare(observed, without(sampler.word_p, 0)[1:] * negative.size).pvalue > 0.01
 
 
-def test_negatives_for_mixed_targets_skip_each_rows_own_target():
+def test_alias_negatives_for_mixed_targets_skip_each_rows_own_target():
     rng = np.random.default_rng(3)
-    sampler = UnigramSampler(np.array([0, 0, 0, 1, 2]), sample_size=6, rng=rng)
+    sampler = AliasUnigramSampler(np.array([0, 0, 0, 1, 2]), sample_size=6, rng=rng)
     target = rng.integers(0, 3, 1000)
     negative = sampler.get_negative_sample(target)
     assert not np.any(negative == target[:, None])
     assert set(np.unique(negative)) == {0, 1, 2}
 
 
-def test_the_same_generator_seed_gives_the_same_negatives():
+@pytest.mark.parametrize("sampler_class", [UnigramSampler, AliasUnigramSampler])
+def test_the_same_generator_seed_gives_the_same_negatives(sampler_class):
     corpus = np.arange(20) % 7
-    draws = [UnigramSampler(corpus, rng=np.random.default_rng(5)).get_negative_sample(
+    draws = [sampler_class(corpus, rng=np.random.default_rng(5)).get_negative_sample(
         np.arange(7)) for _ in range(2)]
     np.testing.assert_array_equal(*draws)
 
 
-def test_a_sampler_needs_two_words():
+def test_the_book_sampler_needs_more_words_than_negatives():
+    """Five negatives, all different and none the target, need six words."""
+    with pytest.raises(ValueError, match=r"holds 5 different words; 5 negatives .* at least 6"):
+        UnigramSampler(np.arange(5), sample_size=5, rng=np.random.default_rng(0))
+
+
+def test_the_alias_sampler_needs_two_words():
     with pytest.raises(ValueError, match="at least two different words"):
-        UnigramSampler(np.zeros(5, dtype=int), rng=np.random.default_rng(0))
+        AliasUnigramSampler(np.zeros(5, dtype=int), rng=np.random.default_rng(0))
 
 
 # -- the models ------------------------------------------------------------------------------
@@ -480,23 +547,6 @@ def test_no_term_repeats_another_chapters():
             assert not ours & set(item.value.terms), slug
 
 
-def test_the_page_shows_the_code_examples_and_exercises():
-    page = load_registry().chapter("cbow").page.read_text(encoding="utf-8")
-    assert page.startswith("# CBOW — ")
-    for name in ["layers.Embedding", "layers.EmbeddingDot", "layers.NegativeSamplingLoss",
-                 "models.SimpleCBOW", "models.CBOW", "sampling.UnigramSampler",
-                 "fast.FastCBOW"]:
-        assert f"{{rindoku-source}} rindoku_cbow.{name}\n" in page, name
-    for name in ["cbow.toy", "cbow.ptb-short", "cbow.ptb"]:
-        assert f"{{rindoku-example}} {name}\n" in page
-    for exercise in EXERCISES:
-        assert f"{{rindoku-exercise}} {exercise.id}\n" in page
-    for term in ["負例サンプリング", "推論ベース", "分散表現", "コンテキスト", "ターゲット",
-                 "one-hot 表現", "カウントベース"]:
-        assert term in page, term
-    assert "{doc}`countbased`" in page and "{doc}`optimizers`" in page
-
-
 # -- examples -----------------------------------------------------------------------------------
 
 
@@ -510,6 +560,7 @@ def test_toy_example_trains_and_draws(tmp_path, capsys):
     assert len(figures) == 2
 
 
+@pytest.mark.slow
 def test_ptb_short_example_compares_both_paths(shared_data, tmp_path, capsys):
     figures = run_example(examples.ptb_short, 0, tmp_path)
     out = capsys.readouterr().out
@@ -589,12 +640,3 @@ def test_embedding_dot_check_names_the_mistake(old, new, message):
     with pytest.raises(CheckFailed, match=message):
         EMBEDDING_DOT_BACKWARD.check(with_mistake(EMBEDDING_DOT_BACKWARD, old, new))
 
-
-def test_shared_weights_view_sums_the_gradients_of_a_shared_array():
-    model = SimpleCBOW(7, 3, rng=np.random.default_rng(0), dtype=np.float64)
-    view = SharedWeightsView(model)
-    contexts, target = create_contexts_target(TOY_CORPUS, 1)
-    view.forward(convert_one_hot(contexts, 7).astype(float), target)
-    view.backward()
-    np.testing.assert_allclose(view.grads[0], model.grads[0] + model.grads[1])
-    assert view.params[0] is model.word_vecs

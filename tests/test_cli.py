@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import demo_book
 
 from rindoku.cli import main
 
 EXERCISE = "backprop.sigmoid-backward"
 
 
-def rindoku(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def rindoku(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
     """Run the installed console script, as a member would."""
     command = [str(Path(sys.executable).with_name("rindoku")), *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env,
+                          timeout=300)
 
 
 def test_list_shows_every_kind(capsys):
@@ -129,15 +131,57 @@ def test_bad_usage_exits_with_status_2(argv, capsys):
 
 
 def test_book_builds_the_checkout_it_is_given(tmp_path):
-    """'rindoku book --root' builds docs/ of that checkout into docs/_build/html."""
-    root = Path(__file__).resolve().parents[1]
-    shutil.copytree(root / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "chapters"))
+    """'rindoku book' builds docs/ of the checkout it is run in, into docs/_build/html."""
+    docs, env = demo_book(tmp_path, "rindoku_demo_cli", DEMO_PLUGIN, "demo.hello")
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'copy'\n")
-    done = rindoku("book", cwd=tmp_path)
+    done = rindoku("book", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "the book is at" in done.stdout
-    assert (tmp_path / "docs" / "_build" / "html" / "chapters" / "backprop.html").is_file()
+    page = docs / "_build" / "html" / "chapters" / "demo.html"
+    assert "hello from the demo" in page.read_text()
+    assert not (docs / "chapters").exists()  # the page was read where it lies
+
+
+def test_book_chapters_builds_a_book_of_some_chapters(tmp_path, monkeypatch):
+    """'rindoku book --chapters cbow' asks for cbow and, through the registry, what it needs."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "conf.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text("")
+    commands = []
+    monkeypatch.setattr("rindoku.cli.subprocess.call",
+                        lambda command: commands.append(command) or 0)
+    assert main(["book", "--root", str(tmp_path), "--chapters", "cbow"]) == 0
+    assert commands[0][-2:] == ["-D", "rindoku_chapters=cbow"]
+
+
+def test_book_chapters_with_a_typo_suggests_the_slug(tmp_path, capsys):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "conf.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text("")
+    assert main(["book", "--root", str(tmp_path), "--chapters", "cbw"]) == 2
+    assert "did you mean cbow" in capsys.readouterr().err
+
+
+DEMO_PLUGIN = """\
+from pathlib import Path
+
+from rindoku import Chapter, Example, hookimpl
+
+
+def hello(rng):
+    print("hello from the demo")
+
+
+@hookimpl
+def rindoku_chapter():
+    return Chapter(slug="demo", number=9, title="Demo", title_ja="デモ",
+                   page=Path(__file__).with_name("demo.md"))
+
+
+@hookimpl
+def rindoku_examples():
+    return [Example("demo.hello", "Hello", hello)]
+"""
 
 
 def test_book_long_asks_sphinx_to_run_the_long_examples(tmp_path, monkeypatch):

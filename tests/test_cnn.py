@@ -1,4 +1,4 @@
-"""Tests of the CNN chapter: im2col, its layers and model, its data, examples and exercises."""
+"""Tests of the CNN chapter: im2col, the textbook and fast layers and nets, data, examples."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from rindoku.data import DataError, DataFile
 from rindoku.examples import run_example
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
-from rindoku.trainer import accuracy
+from rindoku.trainer import Trainer, accuracy
 from rindoku_cnn import examples
 from rindoku_cnn.datasets import MNIST_FILES, load_digits, load_mnist, read_idx
 from rindoku_cnn.exercises import EXERCISES, IM2COL, POOLING_BACKWARD
+from rindoku_cnn.fast import FastConvolution, FastPooling, FastSimpleConvNet, fold, unfold
 from rindoku_cnn.gradcases import GRADIENT_CASES, distinct_positive
 from rindoku_cnn.layers import (
     Convolution,
@@ -27,11 +28,11 @@ from rindoku_cnn.layers import (
     col2im,
     conv2d_naive,
     conv_output_size,
-    fold,
     im2col,
-    unfold,
 )
 from rindoku_cnn.models import SimpleConvNet
+from rindoku_cnn.speed import compare_paths
+from rindoku_optimizers.optimizers import Adam
 
 # (N, C, H, W), (FH, FW), stride, pad
 GEOMETRIES = [
@@ -43,6 +44,9 @@ GEOMETRIES = [
     ((3, 1, 6, 6), (6, 6), 1, 0),
 ]
 GEOMETRY_IDS = [f"{s}-f{f}-s{st}-p{p}" for s, f, st, p in GEOMETRIES]
+
+CONVOLUTIONS = [Convolution, FastConvolution]
+POOLINGS = [Pooling, FastPooling]
 
 
 def im2col_by_loops(x, filter_h, filter_w, stride, pad):
@@ -122,6 +126,14 @@ def test_col2im_adds_up_overlapping_windows():
     assert np.array_equal(counts[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
 
 
+def test_im2col_and_col2im_keep_float32():
+    """float32 images give float32 windows, and back."""
+    x = np.ones((2, 1, 5, 5), dtype=np.float32)
+    col = im2col(x, 3, 3, pad=1)
+    assert col.dtype == np.float32
+    assert col2im(col, x.shape, 3, 3, pad=1).dtype == np.float32
+
+
 # -- Convolution --------------------------------------------------------------------------
 
 
@@ -133,21 +145,41 @@ def test_conv2d_naive_by_hand():
     assert np.array_equal(out[0, 0], [[12.5, 16.5], [24.5, 28.5]])
 
 
+@pytest.mark.parametrize("cls", CONVOLUTIONS)
 @pytest.mark.parametrize(("shape", "filter_", "stride", "pad"), GEOMETRIES, ids=GEOMETRY_IDS)
-def test_convolution_equals_conv2d_naive(shape, filter_, stride, pad):
-    """The im2col layer computes the definition, to 1e-12, for any padding and stride."""
+def test_convolution_equals_conv2d_naive(cls, shape, filter_, stride, pad):
+    """Both layers compute the definition, to 1e-12, for any padding and stride."""
     rng = np.random.default_rng(2)
     x = rng.standard_normal(shape)
     W = rng.standard_normal((4, shape[1], *filter_))
     b = rng.standard_normal(4)
-    out = Convolution(W, b, stride=stride, pad=pad).forward(x)
+    out = cls(W, b, stride=stride, pad=pad).forward(x)
     np.testing.assert_allclose(out, conv2d_naive(x, W, b, stride, pad), rtol=0, atol=1e-12)
 
 
-def test_convolution_writes_its_gradients_in_place():
+@pytest.mark.parametrize(("shape", "filter_", "stride", "pad"), GEOMETRIES, ids=GEOMETRY_IDS)
+def test_fast_convolution_equals_the_textbook_one(shape, filter_, stride, pad):
+    """Same W, b, x and dout: the same out, dx, dW and db, to rounding."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(shape)
+    W = rng.standard_normal((4, shape[1], *filter_))
+    b = rng.standard_normal(4)
+    textbook = Convolution(W, b, stride=stride, pad=pad)
+    fast = FastConvolution(W.copy(), b.copy(), stride=stride, pad=pad)
+    out = textbook.forward(x)
+    np.testing.assert_allclose(fast.forward(x), out, rtol=1e-12, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    np.testing.assert_allclose(fast.backward(dout), textbook.backward(dout),
+                               rtol=1e-12, atol=1e-12)
+    for name, a, c in zip(["dW", "db"], fast.grads, textbook.grads, strict=True):
+        np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("cls", CONVOLUTIONS)
+def test_convolution_writes_its_gradients_in_place(cls):
     """backward fills the arrays of grads; it never replaces them."""
     rng = np.random.default_rng(3)
-    layer = Convolution(rng.standard_normal((2, 1, 3, 3)), rng.standard_normal(2), pad=1)
+    layer = cls(rng.standard_normal((2, 1, 3, 3)), rng.standard_normal(2), pad=1)
     kept = list(layer.grads)
     out = layer.forward(rng.standard_normal((2, 1, 4, 4)))
     dx = layer.backward(np.ones_like(out))
@@ -168,9 +200,24 @@ class ConvolutionWithoutBiasGradient(Convolution):
 def test_gradient_check_catches_a_wrong_convolution():
     """A missing db fails the check, and the message names params[1]."""
     layer, inputs = GRADIENT_CASES[0].build(np.random.default_rng(0))
+    assert type(layer) is Convolution
     wrong = ConvolutionWithoutBiasGradient(*layer.params)
     with pytest.raises(GradientCheckError, match=r"params\[1\] \(shape \(3,\)\)"):
         gradient_check(wrong, inputs)
+
+
+def test_fast_convolution_can_skip_the_input_gradient():
+    """input_grad=False gives the same dW and db, and no dx."""
+    rng = np.random.default_rng(0)
+    W, b, x = rng.standard_normal((4, 2, 3, 3)), rng.standard_normal(4), rng.random((2, 2, 6, 6))
+    full = FastConvolution(W, b, pad=1)
+    first = FastConvolution(W, b, pad=1, input_grad=False)
+    dout = rng.standard_normal(full.forward(x).shape)
+    first.forward(x)
+    assert full.backward(dout).shape == x.shape
+    assert first.backward(dout) is None
+    for a, c in zip(full.grads, first.grads, strict=True):
+        np.testing.assert_array_equal(a, c)
 
 
 # -- Pooling --------------------------------------------------------------------------------
@@ -182,9 +229,10 @@ X44 = np.array([[1.0, 2.0, 5.0, 0.0],
                 [2.0, 1.0, 3.0, 8.0]]).reshape(1, 1, 4, 4)
 
 
-def test_max_pooling_by_hand():
+@pytest.mark.parametrize("cls", POOLINGS)
+def test_max_pooling_by_hand(cls):
     """2 × 2 windows, stride 2: the largest of each; the gradient goes to it."""
-    layer = Pooling(2, 2)
+    layer = cls(2, 2, stride=2)
     assert np.array_equal(layer.forward(X44)[0, 0], [[4, 5], [6, 8]])
     dx = layer.backward(np.array([[[[10.0, 20.0], [30.0, 40.0]]]]))
     expected = np.zeros((4, 4))
@@ -192,26 +240,35 @@ def test_max_pooling_by_hand():
     assert np.array_equal(dx[0, 0], expected)
 
 
+@pytest.mark.parametrize("cls", POOLINGS)
+def test_pooling_strides_1_by_default_as_in_the_book(cls):
+    """Pooling(2, 2) slides by one pixel, as the book's Pooling(pool_h, pool_w, stride=1)."""
+    out = cls(2, 2).forward(X44)[0, 0]
+    assert np.array_equal(out, [[4, 5, 5], [6, 7, 7], [6, 7, 8]])
+
+
+@pytest.mark.parametrize("cls", POOLINGS)
+def test_overlapping_and_padded_pooling_by_hand(cls):
+    """Stride 1 makes windows overlap; padding 1 adds zeros around (as in the book)."""
+    assert np.array_equal(cls(3, 3, stride=1).forward(X44)[0, 0], [[7, 7], [7, 8]])
+    out = cls(2, 2, stride=2, pad=1).forward(-X44)[0, 0]
+    assert np.array_equal(out, [[0, 0, 0], [0, -1, 0], [0, 0, 0]])
+
+
 def test_average_pooling_by_hand():
-    """2 × 2 windows, stride 2: the mean of each; the gradient is shared equally."""
-    layer = Pooling(2, 2, mode="average")
+    """FastPooling's average mode: the mean of each window; the gradient is shared equally."""
+    layer = FastPooling(2, 2, stride=2, mode="average")
     assert np.array_equal(layer.forward(X44)[0, 0], [[2.5, 2.0], [2.25, 4.75]])
     dx = layer.backward(np.array([[[[4.0, 8.0], [12.0, 16.0]]]]))
     assert np.array_equal(dx[0, 0], np.kron([[1, 2], [3, 4]], np.ones((2, 2))))
-
-
-def test_overlapping_and_padded_pooling_by_hand():
-    """Stride 1 makes windows overlap; padding 1 adds zeros around (as in the book)."""
-    assert np.array_equal(Pooling(3, 3, stride=1).forward(X44)[0, 0], [[7, 7], [7, 8]])
-    out = Pooling(2, 2, stride=2, pad=1).forward(-X44)[0, 0]
-    assert np.array_equal(out, [[0, 0, 0], [0, -1, 0], [0, 0, 0]])
-    average = Pooling(2, 2, stride=1, mode="average").forward(X44)[0, 0]
+    average = FastPooling(2, 2, stride=1, mode="average").forward(X44)[0, 0]
     assert average[0, 0] == 2.5 and average[2, 2] == 4.75
 
 
-def test_max_pooling_gives_a_tied_window_one_gradient():
+@pytest.mark.parametrize("cls", POOLINGS)
+def test_max_pooling_gives_a_tied_window_one_gradient(cls):
     """When several elements share a window's maximum, only the first one gets its gradient."""
-    layer = Pooling(2, 2)
+    layer = cls(2, 2, stride=2)
     x = np.zeros((1, 1, 2, 4))
     x[0, 0, :, 2:] = 1.0
     layer.forward(x)
@@ -219,9 +276,10 @@ def test_max_pooling_gives_a_tied_window_one_gradient():
     assert np.array_equal(dx[0, 0], [[3, 0, 5, 0], [0, 0, 0, 0]])
 
 
-def test_max_pooling_breaks_ties_row_by_row():
+@pytest.mark.parametrize("cls", POOLINGS)
+def test_max_pooling_breaks_ties_row_by_row(cls):
     """Of tied elements the first in reading order wins: along the top row, then down."""
-    layer = Pooling(2, 2)
+    layer = cls(2, 2, stride=2)
     x = np.array([[0.0, 1.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]).reshape(1, 1, 2, 4)
     layer.forward(x)
     dx = layer.backward(np.array([[[[3.0, 5.0]]]]))
@@ -232,22 +290,19 @@ POOL_GEOMETRIES = [(3, 3, 2, 1), (2, 2, 2, 0), (2, 2, 1, 0), (2, 3, 1, 1), (3, 2
 
 
 @pytest.mark.parametrize(("pool_h", "pool_w", "stride", "pad"), POOL_GEOMETRIES)
-def test_pooling_matches_the_books_im2col_and_argmax(pool_h, pool_w, stride, pad):
-    """Max pooling equals the book's way (im2col, argmax, col2im), ties included."""
+def test_fast_pooling_equals_the_textbook_one_ties_included(pool_h, pool_w, stride, pad):
+    """Same x (full of ties) and dout: the same out and dx as im2col, argmax and col2im."""
     rng = np.random.default_rng(4)
-    x = rng.integers(0, 3, (2, 3, 7, 8)).astype(float)  # many ties
-    layer = Pooling(pool_h, pool_w, stride=stride, pad=pad)
-    out = layer.forward(x)
-    N, C, out_h, out_w = out.shape
+    x = rng.integers(-1, 2, (2, 3, 7, 8)).astype(float)  # many ties, some with the padding
+    textbook = Pooling(pool_h, pool_w, stride=stride, pad=pad)
+    fast = FastPooling(pool_h, pool_w, stride=stride, pad=pad)
+    out = textbook.forward(x)
     col = im2col(x, pool_h, pool_w, stride, pad).reshape(-1, pool_h * pool_w)
-    arg_max = col.argmax(axis=1)
-    expected_out = col.max(axis=1).reshape(N, out_h, out_w, C).transpose(0, 3, 1, 2)
-    assert np.array_equal(out, expected_out)
+    tied = np.sum(col == col.max(axis=1, keepdims=True), axis=1) > 1
+    assert tied.mean() > 0.3  # the tie-breaking is what is being compared
+    assert np.array_equal(fast.forward(x), out)
     dout = rng.standard_normal(out.shape)
-    dmax = np.zeros((dout.size, pool_h * pool_w))
-    dmax[np.arange(arg_max.size), arg_max] = dout.transpose(0, 2, 3, 1).ravel()
-    expected = col2im(dmax.reshape(N * out_h * out_w, -1), x.shape, pool_h, pool_w, stride, pad)
-    np.testing.assert_allclose(layer.backward(dout), expected, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(fast.backward(dout), textbook.backward(dout), rtol=0, atol=1e-15)
 
 
 def test_flatten_keeps_each_sample_in_a_row():
@@ -269,13 +324,19 @@ def test_gradient_case_passes(case):
     assert report.max_error < 1e-6, report.worst.describe()
 
 
-def test_gradient_cases_cover_the_layers_and_the_model():
-    """Convolution has several strides and paddings, Pooling both modes, SimpleConvNet one."""
+def test_gradient_cases_cover_the_layers_and_the_models():
+    """Both convolutions have several strides and paddings, both poolings several pools."""
+    layers = [case.layer for case in GRADIENT_CASES]
+    assert set(layers) == {"Convolution", "FastConvolution", "Pooling", "FastPooling",
+                           "SimpleConvNet", "FastSimpleConvNet"}
+    for name in ["Convolution", "FastConvolution", "Pooling", "FastPooling"]:
+        assert layers.count(name) >= 4, name
     names = [case.name for case in GRADIENT_CASES]
-    assert sum(case.layer == "Convolution" for case in GRADIENT_CASES) >= 4
-    assert any("max" in n for n in names) and any("average" in n for n in names)
-    assert {case.layer for case in GRADIENT_CASES} == {"Convolution", "Pooling", "SimpleConvNet"}
-    assert len(GRADIENT_CASES[-1].run().comparisons) == 6  # W1, b1, W2, b2, W3, b3
+    assert any("pad" in n and n.startswith("Pooling") for n in names)
+    assert any("average" in n for n in names)
+    net_cases = [case for case in GRADIENT_CASES if case.layer.endswith("SimpleConvNet")]
+    for case in net_cases:
+        assert len(case.run().comparisons) == 6  # W1, b1, W2, b2, W3, b3
 
 
 def test_distinct_positive_values_are_well_apart():
@@ -287,10 +348,10 @@ def test_distinct_positive_values_are_well_apart():
 # -- shape errors ---------------------------------------------------------------------------
 
 
-def test_convolution_names_the_expected_and_the_given_shape():
-    layer = Convolution(np.zeros((30, 1, 5, 5)), np.zeros(30))
-    message = re.escape("Convolution: expected input of shape (N, 1, H, W) with 1 channel(s), "
-                        "got (100, 3, 28, 28)")
+def test_fast_convolution_names_the_expected_and_the_given_shape():
+    layer = FastConvolution(np.zeros((30, 1, 5, 5)), np.zeros(30))
+    message = re.escape("FastConvolution: expected input of shape (N, 1, H, W) with 1 "
+                        "channel(s), got (100, 3, 28, 28)")
     with pytest.raises(ValueError, match=message):
         layer.forward(np.zeros((100, 3, 28, 28)))
     with pytest.raises(ValueError, match=re.escape("got (100, 784)")):
@@ -299,19 +360,19 @@ def test_convolution_names_the_expected_and_the_given_shape():
         layer.forward(np.zeros((1, 1, 4, 4)))
     layer.forward(np.zeros((2, 1, 6, 6)))
     with pytest.raises(ValueError, match=re.escape(
-            "Convolution.backward: expected dout of shape (2, 30, 2, 2)")):
+            "FastConvolution.backward: expected dout of shape (2, 30, 2, 2)")):
         layer.backward(np.zeros((2, 30, 3, 3)))
     with pytest.raises(ValueError, match=re.escape("W must have shape (FN, C, FH, FW)")):
-        Convolution(np.zeros((5, 5)), np.zeros(5))
+        FastConvolution(np.zeros((5, 5)), np.zeros(5))
 
 
-def test_pooling_names_the_expected_and_the_given_shape():
+def test_fast_pooling_names_the_expected_and_the_given_shape():
     with pytest.raises(ValueError, match=re.escape(
-            "Pooling: expected input of shape (N, C, H, W), got (4, 24, 24)")):
-        Pooling(2, 2).forward(np.zeros((4, 24, 24)))
+            "FastPooling: expected input of shape (N, C, H, W), got (4, 24, 24)")):
+        FastPooling(2, 2).forward(np.zeros((4, 24, 24)))
     with pytest.raises(ValueError, match="mode must be 'max' or 'average', got 'min'"):
-        Pooling(2, 2, mode="min")
-    layer = Pooling(2, 2)
+        FastPooling(2, 2, mode="min")
+    layer = FastPooling(2, 2, stride=2)
     layer.forward(np.zeros((1, 2, 4, 4)))
     with pytest.raises(ValueError, match=re.escape("expected dout of shape (1, 2, 2, 2)")):
         layer.backward(np.zeros((1, 2, 4, 4)))
@@ -324,17 +385,21 @@ def test_simple_conv_net_names_the_expected_and_the_given_shape():
         net.predict(np.zeros((10, 784)))
     with pytest.raises(ValueError, match=r"unknown conv_param \['size'\]"):
         SimpleConvNet(conv_param={"size": 3}, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="too small for 2×2 pooling"):
+        SimpleConvNet(input_dim=(1, 5, 5), rng=np.random.default_rng(0))
 
 
 # -- SimpleConvNet ------------------------------------------------------------------------------
 
 
 def test_simple_conv_net_has_the_books_layers_and_shapes():
-    """Conv -> ReLU -> Pool -> Affine -> ReLU -> Affine, with the book's default sizes."""
+    """Conv -> ReLU -> Pool -> Affine -> ReLU -> Affine, the textbook layers, the book's sizes."""
     net = SimpleConvNet(rng=np.random.default_rng(0))
+    assert type(net.layers[0]) is Convolution and type(net.layers[2]) is Pooling
     names = [type(layer).__name__ for layer in net.layers]
     assert names == ["Convolution", "Relu", "Pooling", "Flatten", "Affine", "Relu", "Affine"]
     assert type(net.loss_layer).__name__ == "SoftmaxWithLoss"
+    assert (net.layers[2].pool_h, net.layers[2].pool_w, net.layers[2].stride) == (2, 2, 2)
     assert [p.shape for p in net.params] == [(30, 1, 5, 5), (30,), (4320, 100), (100,),
                                              (100, 10), (10,)]
     layer_params = [p for layer in net.layers for p in layer.params]
@@ -342,21 +407,56 @@ def test_simple_conv_net_has_the_books_layers_and_shapes():
     x = np.random.default_rng(1).random((3, 1, 28, 28))
     assert net.predict(x).shape == (3, 10)
     assert np.ndim(net.forward(x, np.array([1, 2, 3]))) == 0
-    assert net.backward() is None  # the images need no gradient
+    assert net.backward() is None
     assert all(np.any(g != 0) for g in net.grads)
 
 
-def test_convolution_can_skip_the_input_gradient():
-    """input_grad=False gives the same dW and db, and no dx."""
-    rng = np.random.default_rng(0)
-    W, b, x = rng.standard_normal((4, 2, 3, 3)), rng.standard_normal(4), rng.random((2, 2, 6, 6))
-    full, first = Convolution(W, b, pad=1), Convolution(W, b, pad=1, input_grad=False)
-    dout = rng.standard_normal(full.forward(x).shape)
-    first.forward(x)
-    assert full.backward(dout).shape == x.shape
-    assert first.backward(dout) is None
-    for a, c in zip(full.grads, first.grads, strict=True):
-        np.testing.assert_array_equal(a, c)
+def test_fast_simple_conv_net_swaps_in_the_fast_layers():
+    """The same weights from the same seed; FastConvolution (no dx) and FastPooling."""
+    net = SimpleConvNet(rng=np.random.default_rng(0))
+    fast = FastSimpleConvNet(rng=np.random.default_rng(0))
+    names = [type(layer).__name__ for layer in fast.layers]
+    assert names == ["FastConvolution", "Relu", "FastPooling", "Flatten", "Affine", "Relu",
+                     "Affine"]
+    assert fast.layers[0].input_grad is False
+    assert fast.layers[2].stride == 2
+    for a, b in zip(fast.params, net.params, strict=True):
+        np.testing.assert_array_equal(a, b)
+    layer_params = [p for layer in fast.layers for p in layer.params]
+    layer_grads = [g for layer in fast.layers for g in layer.grads]
+    assert all(a is b for a, b in zip(fast.params, layer_params, strict=True))
+    assert all(a is b for a, b in zip(fast.grads, layer_grads, strict=True))
+
+
+@pytest.mark.parametrize("conv_param", [{}, {"filter_size": 3, "pad": 1, "stride": 2}],
+                         ids=["book", "pad 1, stride 2"])
+def test_one_fast_step_equals_one_textbook_step(conv_param):
+    """Same weights, same batch: the same loss and the same six gradients, to rounding."""
+    rng = np.random.default_rng(5)
+    x, t = rng.random((8, 1, 12, 12)), rng.integers(0, 10, 8)
+    nets = [cls(input_dim=(1, 12, 12), conv_param=conv_param, weight_init_std=0.1,
+                rng=np.random.default_rng(0)) for cls in (SimpleConvNet, FastSimpleConvNet)]
+    losses = []
+    for net in nets:
+        losses.append(net.forward(x, t))
+        net.backward()
+    assert losses[1] == pytest.approx(losses[0], rel=1e-12)
+    textbook, fast = nets
+    for name, a, c in zip(["W1", "b1", "W2", "b2", "W3", "b3"], fast.grads, textbook.grads,
+                          strict=True):
+        np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-14, err_msg=name)
+
+
+def test_one_trainer_step_leaves_both_nets_with_the_same_weights():
+    """A Trainer step with Adam on each net, from the same weights, gives the same weights."""
+    rng = np.random.default_rng(6)
+    x, t = rng.random((8, 1, 8, 8)), rng.integers(0, 10, 8)
+    nets = [cls(input_dim=(1, 8, 8), conv_param={"filter_size": 3, "pad": 1},
+                rng=np.random.default_rng(0)) for cls in (SimpleConvNet, FastSimpleConvNet)]
+    for net in nets:
+        Trainer(net, Adam(lr=0.01), rng=np.random.default_rng(0), progress=False).step(x, t)
+    for a, c in zip(nets[1].params, nets[0].params, strict=True):
+        np.testing.assert_allclose(a, c, rtol=1e-9, atol=1e-12)
 
 
 def test_simple_conv_net_accuracy_matches_the_kernels():
@@ -368,15 +468,20 @@ def test_simple_conv_net_accuracy_matches_the_kernels():
     assert net.accuracy(x, t, batch_size=64) == pytest.approx(accuracy(net, x, t))
 
 
-def test_simple_conv_net_in_float32():
-    """dtype=float32 makes every parameter float32 and computes the same scores, nearly."""
-    x = np.random.default_rng(1).random((4, 1, 8, 8))
-    net64 = SimpleConvNet(input_dim=(1, 8, 8), rng=np.random.default_rng(0))
-    net32 = SimpleConvNet(input_dim=(1, 8, 8), rng=np.random.default_rng(0), dtype=np.float32)
+@pytest.mark.parametrize("cls", [SimpleConvNet, FastSimpleConvNet])
+def test_simple_conv_net_in_float32(cls):
+    """dtype=float32 makes every parameter and gradient float32, with nearly the same scores."""
+    rng = np.random.default_rng(1)
+    x, t = rng.random((4, 1, 8, 8)), rng.integers(0, 10, 4)
+    net64 = cls(input_dim=(1, 8, 8), rng=np.random.default_rng(0))
+    net32 = cls(input_dim=(1, 8, 8), rng=np.random.default_rng(0), dtype=np.float32)
     assert all(p.dtype == np.float32 for p in net32.params)
     scores = net32.predict(x)
     assert scores.dtype == np.float32
     np.testing.assert_allclose(scores, net64.predict(x), rtol=1e-4, atol=1e-6)
+    net32.forward(x, t)
+    net32.backward()
+    assert all(g.dtype == np.float32 for g in net32.grads)
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -505,6 +610,7 @@ def test_convolution_example_agrees_with_the_loops(tmp_path, capsys):
     assert [path.name for path in figures] == ["figure-1.png"]
 
 
+@pytest.mark.slow
 def test_digits_example_reaches_97_percent(tmp_path, capsys):
     """SimpleConvNet trained as in the chapter classifies at least 97% of held-out digits."""
     figures = run_example(examples.digits, 0, tmp_path)
@@ -518,6 +624,7 @@ def test_digits_example_reaches_97_percent(tmp_path, capsys):
     assert len(figures) == 3
 
 
+@pytest.mark.slow
 def test_filters_example_draws_the_filters_before_and_after(tmp_path, capsys):
     """Two grids of 30 filters and one of feature maps; the net has learned something."""
     figures = run_example(examples.filters, 0, tmp_path)
@@ -527,6 +634,31 @@ def test_filters_example_draws_the_filters_before_and_after(tmp_path, capsys):
                                                  r"([\d.]+) after", out).groups())
     assert after > 5 * before
     assert len(figures) == 3
+
+
+def test_compare_paths_finds_the_textbook_and_the_fast_path_equal():
+    """The timing helper of the example and the benchmark compares every output and gradient."""
+    comparison = compare_paths(np.random.default_rng(0), repeats=1)
+    assert [timing.name for timing in comparison.timings][-1] == "SimpleConvNet forward + backward"
+    assert all(timing.textbook_ms > 0 and timing.fast_ms > 0 for timing in comparison.timings)
+    assert {"Convolution dx", "Convolution dW", "Convolution db", "Pooling dx",
+            "SimpleConvNet loss", "SimpleConvNet grads[5]"} <= set(comparison.differences)
+    assert comparison.worst_difference < 1e-12
+
+
+@pytest.mark.slow
+def test_fast_example_times_both_paths_and_finds_them_equal(tmp_path, capsys):
+    """Five timed steps, each with both paths; their results agree to rounding."""
+    figures = run_example(examples.fast, 0, tmp_path)
+    out = capsys.readouterr().out
+    rows = re.findall(r"^(.+?)\s+([\d.]+) ms\s+([\d.]+) ms\s+([\d.]+)×$", out,
+                      flags=re.MULTILINE)
+    assert [name for name, *_ in rows] == [
+        "Convolution forward", "Convolution backward", "Pooling forward", "Pooling backward",
+        "SimpleConvNet forward + backward"]
+    worst = float(re.search(r"every output and gradient: (\S+)", out)[1])
+    assert worst < 1e-12
+    assert [path.name for path in figures] == ["figure-1.png"]
 
 
 # -- exercises ------------------------------------------------------------------------------
@@ -602,7 +734,8 @@ def test_pooling_check_catches_a_gradient_spread_over_the_window():
 def test_pooling_check_catches_a_changed_forward():
     module = with_mistake(POOLING_BACKWARD, "out = np.max(col, axis=1)",
                           "out = np.min(col, axis=1)")
-    with pytest.raises(CheckFailed, match=r"forward\(x\) is wrong \(it was given"):
+    with pytest.raises(CheckFailed, match=r"(?s)forward\(x\) is wrong\..*expected:.*got:.*"
+                                          r"The forward pass was given: did it change\?"):
         POOLING_BACKWARD.check(module)
 
 
@@ -610,19 +743,20 @@ def test_pooling_check_catches_a_changed_forward():
 
 
 def test_the_chapter_registers_everything():
-    """The registry holds the chapter, its layers, model, data sets, examples and exercises."""
+    """The registry holds the chapter, both forms of its layers and model, data and exercises."""
     registry = load_registry()
     chapter = registry.chapter("cnn")
     assert (chapter.number, chapter.title, chapter.title_ja) == (
         3, "Convolutional networks", "畳み込みニューラルネットワーク")
     assert chapter.page.is_file()
     assert chapter.terms["padding"] == "パディング"
-    assert registry.layers["Convolution"].value is Convolution
-    assert registry.layers["Pooling"].value is Pooling
-    assert registry.models["SimpleConvNet"].value is SimpleConvNet
+    for cls in [Convolution, Pooling, FastConvolution, FastPooling]:
+        assert registry.layers[cls.__name__].value is cls
+    for cls in [SimpleConvNet, FastSimpleConvNet]:
+        assert registry.models[cls.__name__].value is cls
     assert registry.datasets["digits"].value.load is load_digits
     assert registry.datasets["mnist"].value.load is load_mnist
-    for name in ["cnn.convolution", "cnn.digits", "cnn.filters"]:
+    for name in ["cnn.convolution", "cnn.digits", "cnn.filters", "cnn.fast"]:
         assert registry.example(name).size == "quick"
     assert registry.exercise("cnn.im2col") is IM2COL
     assert registry.exercise("cnn.pooling-backward") is POOLING_BACKWARD
@@ -636,17 +770,3 @@ def test_no_term_repeats_another_chapters():
     for chapter in registry.chapter_list():
         if chapter.slug != "cnn":
             assert not ours & set(chapter.terms), chapter.slug
-
-
-def test_the_page_shows_the_code_examples_and_exercises():
-    page = load_registry().chapter("cnn").page.read_text(encoding="utf-8")
-    for name in ["im2col", "col2im", "unfold", "fold", "conv2d_naive", "Convolution", "Pooling"]:
-        assert f"{{rindoku-source}} rindoku_cnn.layers.{name}\n" in page
-    assert "{rindoku-source} rindoku_cnn.models.SimpleConvNet\n" in page
-    for name in ["cnn.convolution", "cnn.digits", "cnn.filters"]:
-        assert f"{{rindoku-example}} {name}\n" in page
-    for exercise in EXERCISES:
-        assert f"{{rindoku-exercise}} {exercise.id}\n" in page
-    assert "{doc}`backprop`" in page and "{doc}`optimizers`" in page
-    words = len(re.findall(r"[A-Za-z]+", page))
-    assert 1500 <= words <= 2800, words

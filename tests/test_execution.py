@@ -134,3 +134,20 @@ def test_a_result_run_elsewhere_can_be_stored_for_the_book(demo, tmp_path):
     assert found is not None and found.cached
     assert found.stdout == elsewhere.stdout
     assert found.figures[0].read_bytes() == elsewhere.figures[0].read_bytes()
+
+
+def test_an_example_writes_only_into_its_output_folder(tmp_path, monkeypatch):
+    """The worker runs in the output folder: a relative save lands there, not in the cwd."""
+    package = tmp_path / "src" / "rindoku_demo_files"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from pathlib import Path\n\n\ndef saves(rng):\n    Path('vectors.txt').write_text('v')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "src"))
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))
+    from rindoku_demo_files import saves
+
+    monkeypatch.chdir(tmp_path)
+    result = run_example_in_worker(Example("demo.saves", "Saves", saves), tmp_path / "out")
+    assert result.ok, result.error
+    assert (tmp_path / "out" / "vectors.txt").read_text() == "v"
+    assert not (tmp_path / "vectors.txt").exists()

@@ -76,3 +76,28 @@ def test_a_failing_check_can_return_its_report():
                             [rng.standard_normal((2, 3))], raise_on_failure=False)
     assert not report.passed
     assert report.worst.name == "params[0]"
+
+
+class TwoUsesOfOneWeight:
+    """y = x W + x W: one array W listed twice in params, with one gradient per use."""
+
+    def __init__(self, W):
+        self.params = [W, W]
+        self.grads = [np.zeros_like(W), np.zeros_like(W)]
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.params[0] + x @ self.params[1]
+
+    def backward(self, dout):
+        self.grads[0][...] = self.x.T @ dout
+        self.grads[1][...] = self.x.T @ dout
+        return dout @ self.params[0].T + dout @ self.params[1].T
+
+
+def test_a_shared_weight_is_checked_once_against_the_sum_of_its_gradients():
+    rng = np.random.default_rng(0)
+    layer = TwoUsesOfOneWeight(rng.standard_normal((3, 2)))
+    report = gradient_check(layer, [rng.standard_normal((4, 3))], rng=rng)
+    assert [c.name for c in report.comparisons] == ["input 0", "params[0]"]
+    assert report.passed

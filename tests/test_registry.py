@@ -172,3 +172,72 @@ def test_an_invalid_slug_is_refused():
     """Chapter slugs are lower-case letters and digits."""
     with pytest.raises(ValueError, match="slug 'RNN-LM' is not valid"):
         _chapter("RNN-LM")
+
+
+def _requiring(slug: str, number: int, requires: tuple[str, ...]) -> object:
+    class Plugin:
+        @hookimpl
+        def rindoku_chapter(self):
+            return Chapter(slug=slug, number=number, title=slug, title_ja="テスト",
+                           page=Path(f"{slug}.md"), requires=requires)
+    return Plugin()
+
+
+def test_a_chapter_comes_after_the_chapters_it_requires():
+    """Numbers order the book, but never before a requirement."""
+    registry = load_registry(entry_points=[], plugins=[
+        ("first", _requiring("first", 1, ("third",))),
+        ("second", _requiring("second", 2, ())),
+        ("third", _requiring("third", 3, ())),
+    ])
+    assert [c.slug for c in registry.chapter_list()] == ["third", "first", "second"]
+    assert registry.required_chapters("first") == ["third"]
+    assert registry.problems == []
+
+
+def test_a_missing_requirement_is_a_problem_of_the_requiring_plugin():
+    registry = load_registry(entry_points=[], plugins=[("lone", _requiring("lone", 1, ("cbw",)))])
+    assert [str(p) for p in registry.problems] == [
+        "plugin 'lone': chapter 'lone' requires 'cbw', which is not installed: install that "
+        "chapter or remove it from requires"]
+
+
+def test_chapters_that_require_each_other_are_a_problem():
+    registry = load_registry(entry_points=[], plugins=[
+        ("ping", _requiring("ping", 1, ("pong",))), ("pong", _requiring("pong", 2, ("ping",)))])
+    messages = [str(p) for p in registry.problems]
+    assert "plugin 'ping': chapter 'ping' requires itself through ping -> pong -> ping" in (
+        messages[0])
+    assert len(registry.chapter_list()) == 2
+
+
+def test_requires_must_be_a_tuple_of_slugs():
+    with pytest.raises(TypeError, match=r"requires must be a tuple of slugs, e\.g\. \('cbow',\)"):
+        Chapter(slug="x", number=1, title="X", title_ja="X", page=Path("x.md"), requires="cbow")
+
+
+class Eager:
+    @hookimpl(tryfirst=True)
+    def rindoku_layers(self):
+        return [Dense]
+
+
+def test_ordering_and_wrapper_marks_are_refused_by_name():
+    registry = load_registry(entry_points=[], plugins=[("eager", Eager())])
+    assert [str(p) for p in registry.problems] == [
+        "plugin 'eager': hook rindoku_layers is marked tryfirst, which rindoku does not "
+        "support: every plugin's hooks are called once, in load order; remove the mark"]
+    assert registry.layers == {}
+
+
+def test_every_kind_is_an_attribute_and_a_listing():
+    """One row of KINDS gives the registry attribute and 'rindoku list KIND'."""
+    from rindoku.cli import KINDS as LISTED
+    from rindoku.kinds import KINDS
+
+    registry = load_registry(entry_points=[], plugins=[("alpha", Alpha())])
+    for kind in KINDS:
+        assert getattr(registry, kind.name) == registry.kind(kind.name)
+        assert (kind.name in LISTED) == kind.listed
+    with pytest.raises(AttributeError):
+        registry.no_such_kind  # noqa: B018

@@ -10,8 +10,6 @@ from rindoku.trainer import clip_grads, unique_params
 from rindoku_text.sparse import RowSparseGrad
 
 
-
-
 def row_grad(rows, values, shape=(5, 2)):
     grad = RowSparseGrad(shape, np.float64)
     grad.set(np.array(rows), np.array(values, dtype=float))

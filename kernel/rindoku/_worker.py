@@ -30,19 +30,8 @@ def _load(target: str) -> object:
     return obj
 
 
-def _rindoku_modules() -> dict[str, str]:
-    """Every loaded module of rindoku or of a chapter plugin, with its file."""
-    found = {}
-    for name, module in list(sys.modules.items()):
-        top = name.partition(".")[0]
-        if (top == "rindoku" or top.startswith("rindoku_")) and name != __name__:
-            file = getattr(module, "__file__", None)
-            if file:
-                found[name] = file
-    return found
-
-
 def run_example(target: str, seed: int, outdir: Path) -> None:
+    from rindoku.examples import imported_modules
     from rindoku.examples import run_example as run_here
 
     stdout = io.StringIO()
@@ -59,7 +48,7 @@ def run_example(target: str, seed: int, outdir: Path) -> None:
         "figures": [path.name for path in figures],
         "seconds": time.perf_counter() - start,
         "error": error,
-        "modules": _rindoku_modules(),
+        "modules": imported_modules(),
     }
     (outdir / "result.json").write_text(json.dumps(result), encoding="utf-8")
 

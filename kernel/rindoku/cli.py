@@ -23,12 +23,14 @@ from typing import TextIO
 
 from rindoku import __version__
 from rindoku.data import DataError
-from rindoku.examples import Example, run_example
+from rindoku.examples import Example, imported_modules, run_example
 from rindoku.execution import ExampleCache, ExampleResult, check_file
+from rindoku.kinds import KINDS as _KINDS
 from rindoku.registry import Registry, UnknownNameError, load_registry
 from rindoku.scaffold import ScaffoldError, check_slug, new_chapter
 
-KINDS = ("chapters", "layers", "optimizers", "models", "datasets", "examples", "exercises")
+KINDS = tuple(kind.name for kind in _KINDS if kind.listed)
+"""What ``rindoku list`` can list (:data:`rindoku.kinds.KINDS`)."""
 
 
 class UsageError(Exception):
@@ -45,11 +47,12 @@ def _print_problems(registry: Registry) -> None:
 def cmd_list(registry: Registry, args: argparse.Namespace) -> int:
     kinds = [args.kind] if args.kind else KINDS
     for kind in kinds:
-        items = getattr(registry, kind)
+        items = registry.kind(kind)
         print(f"{kind} ({len(items)})")
         if kind == "chapters":
             for c in registry.chapter_list():
-                print(f"  {c.number:>2}. {c.slug:<14} {c.title} — {c.title_ja}")
+                requires = f"  (requires {', '.join(c.requires)})" if c.requires else ""
+                print(f"  {c.number:>2}. {c.slug:<14} {c.title} — {c.title_ja}{requires}")
         for name, item in sorted(items.items()) if kind != "chapters" else []:
             title = getattr(item.value, "title", "")
             extra = f"  [{item.value.size}]" if kind == "examples" else ""
@@ -65,6 +68,12 @@ def cmd_plugins(registry: Registry, args: argparse.Namespace) -> int:
     for info in registry.plugins:
         dist = f"{info.distribution} {info.version}" if info.distribution else "(added directly)"
         print(f"  {info.name:<14} {dist:<22} {info.module}  {info.location}")
+    chapters = registry.chapter_list()
+    if chapters:
+        print(f"\nchapters ({len(chapters)}), in book order")
+        for c in chapters:
+            requires = ", ".join(c.requires) or "-"
+            print(f"  {c.slug:<14} requires {requires:<40} ({registry.chapters[c.slug].plugin})")
     if registry.problems:
         print(f"\nproblems ({len(registry.problems)})")
         for problem in registry.problems:
@@ -122,12 +131,7 @@ def _store_for_book(example: Example, result: ExampleResult) -> None:
         root = find_checkout(Path.cwd())
     except UsageError:
         return
-    result.modules = {
-        name: module.__file__
-        for name, module in list(sys.modules.items())
-        if (name.partition(".")[0] == "rindoku" or name.startswith("rindoku_"))
-        and getattr(module, "__file__", None)
-    }
+    result.modules = imported_modules()
     cache = ExampleCache(root / "docs" / "_build" / "rindoku-cache")
     cache.store(example, result)
     print(f"the book will show this result (kept in {cache.root / example.id})")
@@ -208,6 +212,11 @@ def cmd_book(registry: Registry, args: argparse.Namespace) -> int:
                str(root / "docs"), str(build / "html")]
     if args.long:
         command += ["-D", "rindoku_run_long=1"]
+    if args.chapters:
+        slugs = [s.strip() for s in args.chapters.split(",") if s.strip()]
+        for slug in slugs:
+            registry.chapter(slug)  # a misspelt slug: one line with the closest
+        command += ["-D", f"rindoku_chapters={','.join(slugs)}"]
     print(" ".join(command), flush=True)
     status = subprocess.call(command)
     if status == 0:
@@ -309,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="the rindoku checkout (default: found from here)")
     p.add_argument("--long", action="store_true",
                    help="run the long examples too (minutes), so that the book shows them all")
+    p.add_argument("--chapters", metavar="SLUG,...",
+                   help="a quicker book: only these chapters and those they require")
     p.set_defaults(func=cmd_book)
     return parser
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rindoku.persistence import readable_by_all
-from rindoku.progress import Progress
+from rindoku.progress import progress_bar
 
 __all__ = ["DataError", "DataFile", "cache_dir", "fetch", "sha256_of"]
 
@@ -114,13 +114,14 @@ def _download(url: str, target: Path, file: DataFile, timeout: float) -> Path:
     try:
         with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as r:
             size = int(r.headers.get("Content-Length") or 0)
-            bar = Progress(size, desc=f"downloading {file.name}", unit="B") if size else None
+            bar = progress_bar(size, desc=f"downloading {file.name}", unit="B", lines=4,
+                               unit_scale=True, unit_divisor=1024) if size else None
             for chunk in iter(lambda: r.read(1 << 16), b""):
                 out.write(chunk)
                 digest.update(chunk)
-                if bar:
+                if bar is not None:
                     bar.update(len(chunk))
-            if bar:
+            if bar is not None:
                 bar.close()
         if digest.hexdigest() != file.sha256:
             raise DataError(f"wrong checksum (sha256 {digest.hexdigest()}, expected {file.sha256})")

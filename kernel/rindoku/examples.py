@@ -9,7 +9,9 @@ runs it in a worker process and embeds its output and figures
 from __future__ import annotations
 
 import ast
+import contextlib
 import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["Example", "ExampleFunction", "example_script", "run_example"]
+__all__ = ["Example", "ExampleFunction", "example_script", "imported_modules", "run_example"]
 
 ExampleFunction = Callable[[np.random.Generator], None]
 
@@ -29,7 +31,9 @@ class Example:
     ``id`` is ``<chapter slug>.<name>`` (``backprop.spiral``).  ``size`` is
     ``"quick"`` for examples the book runs while it builds, ``"long"`` for
     those a member runs with ``rindoku run``.  ``function(rng)`` receives
-    ``np.random.default_rng(seed)``, so every run prints the same thing.
+    ``np.random.default_rng(seed)``, so every run prints the same thing, and
+    runs in the folder its output belongs in: it saves files under relative
+    names.
     ``timeout`` bounds one run, in seconds.
     """
 
@@ -54,8 +58,10 @@ class Example:
 def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path]:
     """Run an example function here, in this process, and save its figures.
 
-    The function gets ``np.random.default_rng(seed)``.  Every matplotlib
-    figure still open when it returns is saved to ``outdir`` as
+    The function gets ``np.random.default_rng(seed)`` and runs with ``outdir``
+    as its working folder, so a file it saves under a relative name
+    (``vectors.save("cbow-ptb.npz")``) lands there and nowhere else.  Every
+    matplotlib figure still open when it returns is saved to ``outdir`` as
     ``figure-1.png``, ``figure-2.png`` …; the paths are returned.
     """
     import matplotlib
@@ -63,9 +69,11 @@ def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.close("all")
-    function(np.random.default_rng(seed))
+    outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
+    plt.close("all")
+    with contextlib.chdir(outdir):
+        function(np.random.default_rng(seed))
     paths = []
     for number in plt.get_fignums():
         path = outdir / f"figure-{number}.png"
@@ -73,6 +81,23 @@ def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path
         paths.append(path)
     plt.close("all")
     return paths
+
+
+def imported_modules() -> dict[str, str]:
+    """Every loaded module of rindoku, a chapter or the text library, with its file.
+
+    What an example imported is what its result depends on: the cache key of
+    a result is made from these files (:func:`rindoku.execution.example_key`),
+    whether the example ran in the book's worker or in ``rindoku run``.
+    """
+    found = {}
+    for name, module in list(sys.modules.items()):
+        top = name.partition(".")[0]
+        if top == "rindoku" or top.startswith("rindoku_"):
+            file = getattr(module, "__file__", None)
+            if file and name != "rindoku._worker":
+                found[name] = file
+    return found
 
 
 def example_script(example: Example) -> str:

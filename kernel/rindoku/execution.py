@@ -46,13 +46,18 @@ __all__ = [
 # -- worker processes ---------------------------------------------------------
 
 
-def _run_worker(args: list[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
-    """Run ``python -m rindoku._worker ARGS``; None if it ran past ``timeout``.
+def _run_worker(
+    args: list[str], timeout: float, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str] | None:
+    """Run ``python -m rindoku._worker ARGS`` in ``cwd``; None if it ran past ``timeout``.
 
     The worker gets its own process group so that a timeout also ends anything
     it started.
     """
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8")
+    # The worker may run in another folder: what this process can import, it can too.
+    paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    pythonpath = os.pathsep.join([*paths, os.getcwd()])
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8", PYTHONPATH=pythonpath)
     process = subprocess.Popen(
         [sys.executable, "-m", "rindoku._worker", *args],
         stdin=subprocess.DEVNULL,
@@ -60,6 +65,7 @@ def _run_worker(args: list[str], timeout: float) -> subprocess.CompletedProcess[
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        cwd=cwd,
         start_new_session=True,
     )
     try:
@@ -93,11 +99,15 @@ class ExampleResult:
 
 
 def run_example_in_worker(example: Example, outdir: Path) -> ExampleResult:
-    """Run ``example`` in a worker process; its figures are written to ``outdir``."""
+    """Run ``example`` in a worker process whose working folder is ``outdir``.
+
+    The example's figures, and any file it saves, are written there.
+    """
+    outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     args = ["example", example.target, str(example.seed), str(outdir)]
-    done = _run_worker(args, example.timeout)
+    done = _run_worker(args, example.timeout, cwd=outdir)
     seconds = time.perf_counter() - start
     if done is None:
         return ExampleResult(

@@ -131,8 +131,8 @@ def _compare(name: str, analytic: np.ndarray, numerical: np.ndarray) -> Gradient
     if analytic.shape != numerical.shape:
         return GradientComparison(name, numerical.shape, np.inf, (), np.nan, np.nan)
     errors = relative_error(analytic, numerical)
-    index = np.unravel_index(int(np.argmax(errors)), errors.shape) if errors.size else ()
-    index = tuple(int(i) for i in index)
+    flat = np.unravel_index(int(np.argmax(errors)), errors.shape) if errors.size else ()
+    index = tuple(int(i) for i in flat)
     return GradientComparison(
         name=name,
         shape=numerical.shape,
@@ -159,8 +159,8 @@ def gradient_check(
     ``inputs`` are passed to ``layer.forward``; ``wrt`` lists the positions of
     the inputs to differentiate (labels, for instance, are not).  Every array
     in ``layer.params`` is checked as well; an array listed more than once (a
-    shared weight) is checked once, against the sum of its gradients.  Work in float64: the numerical
-    gradient is not precise enough in float32 for a 1e-6 tolerance.
+    shared weight) is checked once, against the sum of its gradients.  Work
+    in float64: the numerical gradient is not precise enough in float32 for a 1e-6 tolerance.
 
     Returns a :class:`GradientReport`; raises :class:`GradientCheckError` if
     any relative error reaches ``tolerance`` (unless ``raise_on_failure`` is
@@ -222,7 +222,7 @@ class GradientCase:
 
     name: str
     layer: str
-    build: Callable[[np.random.Generator], tuple[Layer, Sequence[Any]]]
+    build: Callable[[np.random.Generator], tuple[Any, Sequence[Any]]]  # a Layer and its inputs
     wrt: tuple[int, ...] = (0,)
 
     def run(self, rng: np.random.Generator | None = None, **kwargs: Any) -> GradientReport:

@@ -1,14 +1,21 @@
 """Hook specifications: everything a chapter plugin can contribute.
 
 A chapter plugin is a module with functions marked ``@hookimpl`` whose names
-are taken from this module.  Each hook is called once per plugin when the
-registry is built (:func:`rindoku.registry.load_registry`); a plugin implements
-only the hooks it needs.  Every hook returns plain values; the registry checks
+are taken from this module; it implements only the hooks it needs.  Loading
+the plugins (:func:`rindoku.registry.load_registry`) calls no hook: each hook
+is called once per plugin, lazily, the first time its kind is asked for
+(``registry.examples``), so listing the chapters does not import every
+chapter's examples.  Every hook returns plain values; the registry checks
 their types and names, and reports a problem against the plugin's name.
+Each hook is one row of :data:`rindoku.kinds.KINDS`, which the registry,
+``rindoku list`` and the plugin guide's reference are driven from.
 
 Names must be unique across plugins: two chapters contributing a layer called
 ``Affine`` is an error that names both.  Example and exercise ids start with the
 contributing chapter's slug (``backprop.spiral``).
+
+pluggy's ``tryfirst``, ``trylast`` and wrapper marks are refused: the registry
+calls every plugin's hooks once, in load order, and merges what they return.
 """
 
 from __future__ import annotations
@@ -33,10 +40,10 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 
 @hookspec
 def rindoku_chapter() -> Chapter:
-    """Return the chapter's metadata: slug, number, titles and its MyST page.
+    """Return the chapter's metadata: slug, number, titles, requirements and its MyST page.
 
-    Called once when the registry is built.  The book orders chapters by
-    ``number`` and includes each chapter's ``page``.
+    The book orders chapters by ``number``, each after the chapters it
+    ``requires``, and includes each chapter's ``page``.
     """
 
 

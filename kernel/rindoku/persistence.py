@@ -34,7 +34,7 @@ def save_arrays(path: str | Path, **arrays: np.ndarray) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
-            np.savez(file, **arrays)
+            np.savez(file, **arrays)  # type: ignore[arg-type]
         readable_by_all(temporary)
         os.replace(temporary, path)
     except BaseException:

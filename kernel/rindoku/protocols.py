@@ -72,7 +72,7 @@ class Layer(Protocol):
     """
 
     params: list[np.ndarray]
-    grads: list[np.ndarray]
+    grads: list[Any]  # arrays, or SparseGrad for a row-sparse gradient
 
     def forward(self, *xs: Any) -> Any:
         """Compute the output from the inputs."""
@@ -106,6 +106,6 @@ class Optimizer(Protocol):
     :class:`~rindoku.trainer.Trainer` does).
     """
 
-    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+    def update(self, params: list[np.ndarray], grads: list[Any]) -> None:
         """Apply one update step to every array in ``params``."""
         ...

@@ -15,6 +15,7 @@ else it contributes that is sound is still registered.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib.metadata
 import inspect
 from collections.abc import Callable, Iterable
@@ -24,10 +25,10 @@ from typing import Any, Generic, TypeVar
 import pluggy
 
 from rindoku import hookspecs
-from rindoku.chapter import Chapter, Dataset
+from rindoku.chapter import Chapter
 from rindoku.examples import Example
 from rindoku.exercises import Exercise, SolutionMarkerError
-from rindoku.gradient import GradientCase
+from rindoku.kinds import KINDS, Kind
 
 __all__ = [
     "Contribution",
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "rindoku"
+
+_BY_NAME = {kind.name: kind for kind in KINDS}
 
 T = TypeVar("T")
 
@@ -147,7 +150,7 @@ def build_plugin_manager(
             (ep.name, ep.load, dist.name if dist else "", dist.version if dist else "")
         )
     for name, obj in plugins:
-        candidates.append((name, lambda obj=obj: obj, "", ""))
+        candidates.append((name, functools.partial(_same, obj), "", ""))
 
     infos: list[PluginInfo] = []
     problems: list[PluginProblem] = []
@@ -174,8 +177,31 @@ def build_plugin_manager(
     return pm, infos, problems
 
 
+_UNSUPPORTED_MARKS = ("tryfirst", "trylast", "hookwrapper", "wrapper")
+
+
+def _same(obj: object) -> object:
+    """``obj`` itself: the loader of a plugin object given directly."""
+    return obj
+
+
 def _register(pm: pluggy.PluginManager, name: str, plugin: object) -> str | None:
-    """Register one plugin; return what is wrong with it, or None."""
+    """Register one plugin; return what is wrong with it, or None.
+
+    pluggy's ordering and wrapping marks (``tryfirst``, ``trylast``,
+    ``hookwrapper``, ``wrapper``) are refused: every hook returns what one
+    chapter contributes and the registry merges the results in load order,
+    so there is nothing to order or wrap.
+    """
+    for attr in dir(plugin):
+        if not attr.startswith("rindoku_"):
+            continue
+        opts: dict[str, Any] = dict(pm.parse_hookimpl_opts(plugin, attr) or {})
+        marks = [m for m in _UNSUPPORTED_MARKS if opts.get(m)]
+        if marks:
+            return (f"hook {attr} is marked {', '.join(marks)}, which rindoku does not "
+                    "support: every plugin's hooks are called once, in load order; "
+                    "remove the mark")
     try:
         pm.register(plugin, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
@@ -195,30 +221,6 @@ def _register(pm: pluggy.PluginManager, name: str, plugin: object) -> str | None
             return f"implements unknown hook {misspelt[0]!r}{hint}"
         return str(exc)
     return None
-
-
-# What each hook must return: (registry attribute, item type, key, many items?)
-_HOOKS: dict[str, tuple[str, type | None, Callable[[Any], str], bool]] = {
-    "rindoku_chapter": ("chapters", Chapter, lambda c: c.slug, False),
-    "rindoku_layers": ("layers", None, lambda cls: cls.__name__, True),
-    "rindoku_optimizers": ("optimizers", None, lambda cls: cls.__name__, True),
-    "rindoku_models": ("models", None, lambda cls: cls.__name__, True),
-    "rindoku_datasets": ("datasets", Dataset, lambda d: d.name, True),
-    "rindoku_gradient_cases": ("gradient_cases", GradientCase, lambda g: g.name, True),
-    "rindoku_examples": ("examples", Example, lambda e: e.id, True),
-    "rindoku_exercises": ("exercises", Exercise, lambda e: e.id, True),
-}
-
-_KIND = {
-    "chapters": "chapter",
-    "layers": "layer",
-    "optimizers": "optimizer",
-    "models": "model",
-    "datasets": "data set",
-    "gradient_cases": "gradient case",
-    "examples": "example",
-    "exercises": "exercise",
-}
 
 
 class Registry:
@@ -244,50 +246,47 @@ class Registry:
 
     # -- the kinds ----------------------------------------------------------------
 
-    @property
-    def chapters(self) -> dict[str, Contribution[Chapter]]:
-        return self._kind("chapters")
+    def __getattr__(self, name: str) -> dict[str, Contribution[Any]]:
+        """``registry.layers``, ``registry.examples`` …: one attribute per row of KINDS."""
+        if name.startswith("_") or name not in _BY_NAME:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return self.kind(name)
 
-    @property
-    def layers(self) -> dict[str, Contribution[type]]:
-        return self._kind("layers")
-
-    @property
-    def optimizers(self) -> dict[str, Contribution[type]]:
-        return self._kind("optimizers")
-
-    @property
-    def models(self) -> dict[str, Contribution[type]]:
-        return self._kind("models")
-
-    @property
-    def datasets(self) -> dict[str, Contribution[Dataset]]:
-        return self._kind("datasets")
-
-    @property
-    def gradient_cases(self) -> dict[str, Contribution[GradientCase]]:
-        return self._kind("gradient_cases")
-
-    @property
-    def examples(self) -> dict[str, Contribution[Example]]:
-        return self._kind("examples")
-
-    @property
-    def exercises(self) -> dict[str, Contribution[Exercise]]:
-        return self._kind("exercises")
+    def kind(self, name: str) -> dict[str, Contribution[Any]]:
+        """The items of one kind (``"layers"``), from name to :class:`Contribution`."""
+        return self._kind(name)
 
     @property
     def problems(self) -> list[PluginProblem]:
         """Every problem: of loading the plugins and of what each hook returned."""
-        for kind in _KIND:
-            self._kind(kind)
+        for kind in KINDS:
+            self._kind(kind.name)
         return self.load_problems + self._problems
 
     # -- look-ups -----------------------------------------------------------------
 
     def chapter_list(self) -> list[Chapter]:
-        """The chapters in book order (by number, then slug)."""
-        return sorted((c.value for c in self.chapters.values()), key=lambda c: (c.number, c.slug))
+        """The chapters in book order: by number, each after the chapters it requires.
+
+        A requirement that is missing or circular is a problem of the
+        requiring plugin (:attr:`problems`); such a chapter still comes in its
+        number's place.
+        """
+        by_number = sorted((c.value for c in self.chapters.values()),
+                           key=lambda c: (c.number, c.slug))
+        placed: dict[str, Chapter] = {}
+
+        def place(chapter: Chapter, path: tuple[str, ...]) -> None:
+            if chapter.slug in placed or chapter.slug in path:
+                return
+            for slug in chapter.requires:
+                if slug in self.chapters:
+                    place(self.chapters[slug].value, (*path, chapter.slug))
+            placed[chapter.slug] = chapter
+
+        for chapter in by_number:
+            place(chapter, ())
+        return list(placed.values())
 
     def example(self, example_id: str) -> Example:
         """The example with this id; :class:`UnknownNameError` with suggestions if none."""
@@ -300,6 +299,17 @@ class Registry:
     def chapter(self, slug: str) -> Chapter:
         """The chapter with this slug; :class:`UnknownNameError` with suggestions if none."""
         return self._get("chapters", slug)
+
+    def required_chapters(self, slug: str) -> list[str]:
+        """Every chapter ``slug`` builds on, directly or through another, in book order."""
+        found: set[str] = set()
+        todo = list(self.chapter(slug).requires)
+        while todo:
+            name = todo.pop()
+            if name not in found and name in self.chapters:
+                found.add(name)
+                todo.extend(self.chapters[name].value.requires)
+        return [c.slug for c in self.chapter_list() if c.slug in found]
 
     def plugin_file(self, plugin: str) -> str | None:
         """The file of the plugin module called ``plugin``, if it is one."""
@@ -315,7 +325,7 @@ class Registry:
     def _get(self, kind: str, name: str) -> Any:
         items = self._kind(kind)
         if name not in items:
-            raise UnknownNameError(_KIND[kind], name, items)
+            raise UnknownNameError(_BY_NAME[kind].singular, name, items)
         return items[name].value
 
     # -- collecting ---------------------------------------------------------------
@@ -325,7 +335,7 @@ class Registry:
             if kind in ("examples", "exercises"):
                 self._kind("chapters")  # their ids are checked against the slugs
             self._kinds[kind] = {}
-            hook = next(h for h, spec in _HOOKS.items() if spec[0] == kind)
+            hook = _BY_NAME[kind].hook
             for impl in getattr(self._pm.hook, hook).get_hookimpls():  # in load order
                 try:
                     result = impl.function()
@@ -335,12 +345,15 @@ class Registry:
                     ))
                     continue
                 if result is not None:
-                    self._add(hook, impl.plugin_name, result)
+                    self._add(_BY_NAME[kind], impl.plugin_name, result)
+            if kind == "chapters":
+                self._check_requirements()
         return self._kinds[kind]
 
-    def _add(self, hook: str, plugin: str, result: Any) -> None:
-        """Merge what ``plugin`` returned from ``hook``, recording any problem."""
-        kind, item_type, key, many = _HOOKS[hook]
+    def _add(self, kind_: Kind, plugin: str, result: Any) -> None:
+        """Merge what ``plugin`` returned from the kind's hook, recording any problem."""
+        kind, hook, item_type, key, many = (
+            kind_.name, kind_.hook, kind_.item_type, kind_.key, kind_.many)
         if many and not isinstance(result, list | tuple):
             self._problems.append(
                 PluginProblem(plugin, f"{hook} must return a list, got {type(result).__name__}")
@@ -348,7 +361,8 @@ class Registry:
             return
         registered = self._kinds[kind]
         for item in result if many else [result]:
-            expected = item_type or type
+            expected = item_type
+            problem: str | None
             if not isinstance(item, expected):
                 problem = (f"{hook} must return {expected.__name__} objects, "
                            f"got {type(item).__name__} ({item!r:.60})")
@@ -356,12 +370,29 @@ class Registry:
                 problem = self._validate(kind, plugin, item)
             if problem is None and key(item) in registered:
                 first = registered[key(item)].plugin
-                problem = (f"{_KIND[kind]} {key(item)!r} is contributed by both {first!r} and "
+                problem = (f"{kind_.singular} {key(item)!r} is contributed by both {first!r} and "
                            f"{plugin!r}; the one from {first!r} is kept: rename the other")
             if problem:
                 self._problems.append(PluginProblem(plugin, problem))
             else:
                 registered[key(item)] = Contribution(key(item), item, plugin)
+
+    def _check_requirements(self) -> None:
+        """A chapter that requires a chapter that is not installed, or a cycle, is a problem."""
+        chapters = self._kinds["chapters"]
+        for slug, item in chapters.items():
+            missing = [r for r in item.value.requires if r not in chapters]
+            if missing:
+                self._problems.append(PluginProblem(
+                    item.plugin,
+                    f"chapter {slug!r} requires {', '.join(map(repr, missing))}, which "
+                    "is not installed: install that chapter or remove it from requires"))
+            path = _cycle_from(slug, {s: c.value.requires for s, c in chapters.items()})
+            if path:
+                self._problems.append(PluginProblem(
+                    item.plugin,
+                    f"chapter {slug!r} requires itself through {' -> '.join(path)}: "
+                    "a chapter can only build on chapters before it"))
 
     def _validate(self, kind: str, plugin: str, item: Any) -> str | None:
         if kind not in ("examples", "exercises"):
@@ -371,13 +402,28 @@ class Registry:
             return f"contributes {kind} but no chapter (implement rindoku_chapter)"
         slug, _, rest = item.id.partition(".")
         if slug not in slugs or not rest:
-            return f"{_KIND[kind]} id {item.id!r} must look like '{slugs[0]}.<name>'"
+            return f"{_BY_NAME[kind].singular} id {item.id!r} must look like '{slugs[0]}.<name>'"
         if kind == "exercises":
             try:
                 item.starter  # noqa: B018  (parses the solution markers)
             except (OSError, SolutionMarkerError) as exc:
                 return f"exercise {item.id!r}: {exc}"
         return None
+
+
+def _cycle_from(start: str, requires: dict[str, tuple[str, ...]]) -> list[str]:
+    """A chain of requirements from ``start`` back to itself, or [] if there is none."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        slug, path = stack.pop()
+        for nxt in requires.get(slug, ()):
+            if nxt == start:
+                return [*path, start]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return []
 
 
 def load_registry(

@@ -14,21 +14,23 @@ layers' gradients, so clipping and the optimizer see every weight exactly once.
 A gradient is usually an array shaped like its parameter.  The gradient of an
 embedding matrix may instead be a :class:`~rindoku.protocols.SparseGrad`
 (the text library's ``RowSparseGrad``): a mini-batch of a few thousand words
-touches a few thousand of its rows, and every other row's gradient is zero.  :func:`unique_params` and :func:`clip_grads` accept it, and
-an optimizer that knows it updates only those rows.
+touches a few thousand of its rows, and every other row's gradient is zero.
+:func:`unique_params` and :func:`clip_grads` accept it, and an optimizer that
+knows it updates only those rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from rindoku.persistence import save_arrays
-from rindoku.progress import Progress
-from rindoku.protocols import Grad, Model, Optimizer, SparseGrad
+from rindoku.progress import progress_bar
+from rindoku.protocols import Grad, Layer, Model, Optimizer, SparseGrad
 
 __all__ = [
     "LossHistory",
@@ -52,7 +54,7 @@ def _add_grads(a: Grad, b: Grad) -> Grad:
 
 
 def unique_params(
-    params: list[np.ndarray], grads: list[Grad]
+    params: Sequence[np.ndarray], grads: Sequence[Grad]
 ) -> tuple[list[np.ndarray], list[Grad]]:
     """Each parameter array once, with the sum of the gradients of its uses.
 
@@ -62,7 +64,7 @@ def unique_params(
     of two :class:`~rindoku.protocols.SparseGrad` is whatever their ``+`` gives.
     """
     unique: list[np.ndarray] = []
-    summed: list[np.ndarray] = []
+    summed: list[Grad] = []
     position: dict[int, int] = {}
     for param, grad in zip(params, grads, strict=True):
         key = id(param)
@@ -142,7 +144,7 @@ class LossHistory:
 _HISTORY_FIELDS = ("iterations", "losses", "epoch_losses", "val_losses", "val_accuracies")
 
 
-def accuracy(model: Model, x: np.ndarray, t: np.ndarray) -> float:
+def accuracy(model: Model | Any, x: np.ndarray, t: np.ndarray) -> float:
     """The share of rows of ``x`` whose highest score is the label in ``t``.
 
     ``t`` holds labels (N,) or one-hot rows (N, C).
@@ -151,7 +153,11 @@ def accuracy(model: Model, x: np.ndarray, t: np.ndarray) -> float:
     return float(np.mean(model.predict(x).argmax(axis=1) == labels))
 
 
-class Trainer:
+ModelT = TypeVar("ModelT", bound=Layer)
+OptimizerT = TypeVar("OptimizerT", bound=Optimizer)
+
+
+class Trainer(Generic[ModelT, OptimizerT]):
     """Trains a model with an optimizer on mini-batches.
 
     ``rng`` shuffles the data every epoch.  ``progress`` turns the progress
@@ -163,8 +169,8 @@ class Trainer:
 
     def __init__(
         self,
-        model: Model,
-        optimizer: Optimizer,
+        model: ModelT,
+        optimizer: OptimizerT,
         *,
         rng: np.random.Generator,
         progress: bool = True,
@@ -206,8 +212,8 @@ class Trainer:
             )
         self.history = history = LossHistory(eval_interval=eval_interval)
         rows_per_step = 1 if self.unit == "it" else batch_size  # what the bar counts
-        bar = (Progress(max_epoch * max_iters * rows_per_step, desc="train", unit=self.unit,
-                        log_every=0.1) if self.progress else None)
+        bar = (progress_bar(max_epoch * max_iters * rows_per_step, desc="train", unit=self.unit)
+               if self.progress else None)
         total_loss, loss_count, done = 0.0, 0, 0
         try:
             for epoch in range(max_epoch):
@@ -232,16 +238,17 @@ class Trainer:
                         history.iterations.append(done)
                         history.losses.append(total_loss / loss_count)
                         total_loss, loss_count = 0.0, 0
-                    if bar:
+                    if bar is not None:
                         average = epoch_loss / (iteration + 1)
-                        bar.set_postfix(f"epoch {epoch + 1}, loss {average:.4f}")
+                        bar.set_postfix_str(f"epoch {epoch + 1}, loss {average:.4f}",
+                                            refresh=False)
                         bar.update(rows_per_step)
                 history.epoch_losses.append(epoch_loss / max_iters)
                 if x_val is not None and t_val is not None:
                     history.val_losses.append(float(self.model.forward(x_val, t_val)))
                     history.val_accuracies.append(accuracy(self.model, x_val, t_val))
         finally:
-            if bar:
+            if bar is not None:
                 bar.close()
         return history
 

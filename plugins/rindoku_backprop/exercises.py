@@ -7,15 +7,13 @@ right values, then compares its backward pass with numerical gradients
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 
 from rindoku import CheckFailed, Exercise, gradient_check
-from rindoku.gradient import GradientReport
+from rindoku.checks import expect_array, expect_close, expect_gradients, get_class
 from rindoku_backprop.functions import cross_entropy_error, sigmoid, softmax
 
 __all__ = [
@@ -33,57 +31,8 @@ SOLUTIONS = Path(__file__).parent / "solutions"
 CHECK_SEED = 0
 """The seed of the generator the checks draw their test inputs from."""
 
-
-# -- what every check needs ------------------------------------------------------
-
-
-def _get_class(module: ModuleType, name: str) -> type:
-    """Return the class ``name`` defined in the member's module."""
-    cls = getattr(module, name, None)
-    if not isinstance(cls, type):
-        raise CheckFailed(f"your file defines no class {name}")
-    return cls
-
-
-def _expect_array(value: Any, shape: tuple[int, ...], what: str) -> None:
-    """Fail unless ``value`` is an array of ``shape``; ``what`` names the value."""
-    if value is None:
-        raise CheckFailed(f"{what} returned None: end backward with 'return dx'")
-    if isinstance(value, tuple):
-        raise CheckFailed(f"{what} returned a tuple of {len(value)}; return dx alone")
-    got = np.shape(value)
-    if got != shape:
-        raise CheckFailed(f"{what} returned an array of shape {got}; expected {shape}")
-
-
-def _expect_close(got: Any, expected: np.ndarray, what: str) -> None:
-    """Fail unless ``got`` equals ``expected`` (up to rounding)."""
-    _expect_array(got, np.shape(expected), what)
-    if not np.allclose(got, expected, rtol=1e-6, atol=1e-9):
-        expected_text = np.array2string(np.asarray(expected), precision=4)
-        got_text = np.array2string(np.asarray(got, dtype=float), precision=4)
-        raise CheckFailed(
-            f"{what} is wrong.\n  expected:\n{textwrap.indent(expected_text, '    ')}"
-            f"\n  got:\n{textwrap.indent(got_text, '    ')}"
-        )
-
-
-def _expect_gradients(report: GradientReport, names: dict[str, str]) -> None:
-    """Fail if the gradient check did not pass, naming the worst gradient.
-
-    ``names`` maps the report's array names (``input 0``, ``params[0]``) to the
-    book's (``dx``, ``dW``).
-    """
-    if report.passed:
-        return
-    worst = report.worst
-    assert worst is not None
-    grad = names.get(worst.name, worst.name)
-    raise CheckFailed(
-        f"{grad} is wrong: it disagrees with the numerical gradient.\n"
-        f"  worst element: {worst.describe()}\n"
-        f"  (the tolerance is {report.tolerance:.0e})"
-    )
+MISSING_DX = "end backward with 'return dx'"
+"""What to do when a member's backward returns None."""
 
 
 # -- Sigmoid ---------------------------------------------------------------------------
@@ -91,17 +40,17 @@ def _expect_gradients(report: GradientReport, names: dict[str, str]) -> None:
 
 def check_sigmoid_backward(module: ModuleType) -> None:
     """Check a Sigmoid class: forward values, then dx against numerical gradients."""
-    Sigmoid = _get_class(module, "Sigmoid")
+    Sigmoid = get_class(module, "Sigmoid")
     rng = np.random.default_rng(CHECK_SEED)
     x = rng.standard_normal((3, 4))
 
     layer = Sigmoid()
-    _expect_close(layer.forward(x), sigmoid(x), "Sigmoid.forward(x)")
+    expect_close(layer.forward(x), sigmoid(x), "Sigmoid.forward(x)")
     dx = layer.backward(rng.standard_normal((3, 4)))
-    _expect_array(dx, x.shape, "Sigmoid.backward(dout)")
+    expect_array(dx, x.shape, "Sigmoid.backward(dout)", missing_return=MISSING_DX)
 
     report = gradient_check(Sigmoid(), [x], rng=rng, raise_on_failure=False)
-    _expect_gradients(report, {"input 0": "dx"})
+    expect_gradients(report, {"input 0": "dx"})
 
 
 SIGMOID_BACKWARD = Exercise(
@@ -130,17 +79,17 @@ SIGMOID_BACKWARD = Exercise(
 
 def check_affine_backward(module: ModuleType) -> None:
     """Check an Affine class: forward values, grads written in place, dx, dW and db."""
-    Affine = _get_class(module, "Affine")
+    Affine = get_class(module, "Affine")
     rng = np.random.default_rng(CHECK_SEED)
     N, D, H = 5, 4, 3
     W, b = rng.standard_normal((D, H)), rng.standard_normal(H)
     x = rng.standard_normal((N, D))
 
     layer = Affine(W.copy(), b.copy())
-    _expect_close(layer.forward(x), x @ W + b, "Affine.forward(x)")
+    expect_close(layer.forward(x), x @ W + b, "Affine.forward(x)")
     grads_before = list(layer.grads)
     dx = layer.backward(rng.standard_normal((N, H)))
-    _expect_array(dx, (N, D), "Affine.backward(dout)")
+    expect_array(dx, (N, D), "Affine.backward(dout)", missing_return=MISSING_DX)
     for i, name in enumerate(["dW", "db"]):
         if len(layer.grads) != 2 or layer.grads[i] is not grads_before[i]:
             raise CheckFailed(
@@ -150,7 +99,7 @@ def check_affine_backward(module: ModuleType) -> None:
             )
 
     report = gradient_check(Affine(W, b), [x], rng=rng, raise_on_failure=False)
-    _expect_gradients(report, {"input 0": "dx", "params[0]": "dW", "params[1]": "db"})
+    expect_gradients(report, {"input 0": "dx", "params[0]": "dW", "params[1]": "db"})
 
 
 AFFINE_BACKWARD = Exercise(
@@ -182,7 +131,7 @@ AFFINE_BACKWARD = Exercise(
 
 def check_softmax_with_loss_backward(module: ModuleType) -> None:
     """Check a SoftmaxWithLoss class: the loss, dx, one-hot labels and dout."""
-    SoftmaxWithLoss = _get_class(module, "SoftmaxWithLoss")
+    SoftmaxWithLoss = get_class(module, "SoftmaxWithLoss")
     rng = np.random.default_rng(CHECK_SEED)
     N, C = 4, 3
     x = rng.uniform(-0.5, 0.5, (N, C))
@@ -190,15 +139,15 @@ def check_softmax_with_loss_backward(module: ModuleType) -> None:
 
     layer = SoftmaxWithLoss()
     loss = layer.forward(x, t)
-    _expect_close(loss, cross_entropy_error(softmax(x), t), "SoftmaxWithLoss.forward(x, t)")
+    expect_close(loss, cross_entropy_error(softmax(x), t), "SoftmaxWithLoss.forward(x, t)")
     dx = layer.backward()
-    _expect_array(dx, (N, C), "SoftmaxWithLoss.backward()")
+    expect_array(dx, (N, C), "SoftmaxWithLoss.backward()", missing_return=MISSING_DX)
 
     report = gradient_check(SoftmaxWithLoss(), [x, t], rng=rng, raise_on_failure=False)
-    _expect_gradients(report, {"input 0": "dx"})
+    expect_gradients(report, {"input 0": "dx"})
 
     layer.forward(x, np.eye(C, dtype=int)[t])
-    _expect_close(layer.backward(), dx, "SoftmaxWithLoss.backward() after one-hot labels")
+    expect_close(layer.backward(), dx, "SoftmaxWithLoss.backward() after one-hot labels")
     layer.forward(x, t)
     if not np.allclose(layer.backward(2.0), 2.0 * dx):
         raise CheckFailed(

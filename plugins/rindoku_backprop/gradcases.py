@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from rindoku import GradientCase, Layer
+from rindoku import GradientCase
 from rindoku_backprop.layers import (
     AddLayer,
     Affine,
@@ -28,7 +28,7 @@ from rindoku_backprop.models import TwoLayerNet
 
 __all__ = ["GRADIENT_CASES"]
 
-Built = tuple[Layer, list[Any]]
+Built = tuple[Any, list[Any]]  # a layer (see rindoku.protocols.Layer) and its inputs
 
 
 def _mul_layer(rng: np.random.Generator) -> Built:

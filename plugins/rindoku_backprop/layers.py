@@ -4,9 +4,20 @@ Every layer has ``params`` and ``grads``, parallel lists of arrays (empty when
 the layer has no parameters), a ``forward`` that remembers what the backward
 pass needs, and a ``backward(dout)`` that writes the parameter gradients into
 ``grads`` in place and returns the gradient with respect to the input.
+
+The layers are the book's (book 1 ``ch05/layer_naive.py`` and
+``common/layers.py``, book 2 ``common/layers.py``), with shapes in the
+docstrings and two small departures: ``Relu.backward`` returns a new array
+where the book zeroes ``dout`` itself, and ``Softmax`` works along the last
+axis, so that it takes one row (C,) as well as a batch (N, C).  What
+``forward`` keeps for ``backward`` starts as None, as in the book, and is
+typed ``Any``: it holds an array once ``forward`` has run, and ``backward`` is
+only called after that.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -35,8 +46,8 @@ class MulLayer:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.x = None
-        self.y = None
+        self.x: Any = None
+        self.y: Any = None
 
     def forward(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray | float:
         """Return ``x * y`` and remember both inputs."""
@@ -82,17 +93,19 @@ class Relu:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.mask = None
+        self.mask: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x`` with its non-positive elements set to 0."""
         self.mask = x <= 0
-        out = np.maximum(x, 0)
+        out = x.copy()
+        out[self.mask] = 0
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Return ``dout`` with the elements where ``x <= 0`` set to 0."""
-        dx = dout * ~self.mask  # 0 where x <= 0, dout elsewhere
+        """Return ``dout`` with the elements where ``x <= 0`` set to 0, as a new array."""
+        dx = dout.copy()  # the book sets dout[self.mask] = 0, changing the caller's array
+        dx[self.mask] = 0
         return dx
 
 
@@ -105,7 +118,7 @@ class Sigmoid:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.out = None
+        self.out: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``sigmoid(x)`` and remember it."""
@@ -129,7 +142,7 @@ class Affine:
     def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
         self.params = [W, b]
         self.grads = [np.zeros_like(W), np.zeros_like(b)]
-        self.x = None
+        self.x: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x W + b``, shape (N, H), and remember ``x``."""
@@ -159,7 +172,7 @@ class MatMul:
     def __init__(self, W: np.ndarray) -> None:
         self.params = [W]
         self.grads = [np.zeros_like(W)]
-        self.x = None
+        self.x: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x W``, shape (N, H), and remember ``x``."""
@@ -187,7 +200,7 @@ class Softmax:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.out = None
+        self.out: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return the probabilities ``softmax(x)`` and remember them."""
@@ -212,8 +225,8 @@ class SoftmaxWithLoss:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.y = None  # the output of softmax
-        self.t = None  # the correct labels
+        self.y: Any = None  # the output of softmax
+        self.t: Any = None  # the correct labels
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Return the loss averaged over the batch; remember y and the labels."""
@@ -248,8 +261,8 @@ class SigmoidWithLoss:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.y = None  # the output of sigmoid
-        self.t = None  # the correct labels
+        self.y: Any = None  # the output of sigmoid
+        self.t: Any = None  # the correct labels
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Return the loss averaged over the batch; remember y and t."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from rindoku_backprop.layers import Affine, Sigmoid, SoftmaxWithLoss
@@ -26,7 +28,7 @@ class TwoLayerNet:
         W2 = 0.01 * rng.standard_normal((hidden_size, output_size))
         b2 = np.zeros(output_size)
 
-        self.layers = [Affine(W1, b1), Sigmoid(), Affine(W2, b2)]
+        self.layers: list[Affine | Sigmoid] = [Affine(W1, b1), Sigmoid(), Affine(W2, b2)]
         self.loss_layer = SoftmaxWithLoss()
 
         self.params: list[np.ndarray] = []
@@ -47,8 +49,11 @@ class TwoLayerNet:
         loss = self.loss_layer.forward(score, t)
         return loss
 
-    def backward(self, dout: float = 1) -> np.ndarray:
-        """Fill ``grads`` in place, last layer first; return dx (N, input_size)."""
+    def backward(self, dout: Any = 1) -> np.ndarray:
+        """Fill ``grads`` in place, last layer first; return dx (N, input_size).
+
+        ``dout`` is d loss / d loss, 1; it becomes each layer's output gradient in turn.
+        """
         dout = self.loss_layer.backward(dout)
         for layer in reversed(self.layers):
             dout = layer.backward(dout)

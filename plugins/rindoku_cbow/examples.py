@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from rindoku.trainer import Trainer
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
 from rindoku_cbow.fast import FastCBOW
+from rindoku_cbow.figures import plot_loss, plot_textbook_and_fast, plot_word_vectors
 from rindoku_cbow.models import CBOW, SimpleCBOW
 from rindoku_countbased.datasets import load_toy_corpus
 from rindoku_optimizers.optimizers import Adam
@@ -19,9 +18,6 @@ from rindoku_text.sparse import SparseAdam
 from rindoku_text.wordvectors import WordVectors, print_queries, print_scores
 
 __all__ = ["ptb", "ptb_short", "toy"]
-
-OUTPUT = Path("rindoku-output")
-"""Where ``cbow.ptb`` saves its word vectors, relative to the folder it runs in."""
 
 # the settings of book 2's ch04/train.py, shared by the PTB examples
 WINDOW_SIZE = 5
@@ -73,29 +69,10 @@ def toy(rng: np.random.Generator) -> None:
         context = f"{id_to_word[left]} _ {id_to_word[right]}"
         print(f"  {context:<16} (right: {id_to_word[word]:<8}) -> {guesses}")
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    trainer.plot(ax)
-    ax.set_title("SimpleCBOW on one sentence: training loss")
-    ax.grid(alpha=0.3)
-
+    plot_loss(history, "SimpleCBOW on one sentence: training loss")
     # the 5-dimensional word vectors seen from their two main directions
-    centred = model.word_vecs - model.word_vecs.mean(axis=0)
-    u, s, _ = np.linalg.svd(centred, full_matrices=False)
-    xy = u[:, :2] * s[:2]
-    fig, ax = plt.subplots(figsize=(5, 4.5))
-    ax.scatter(xy[:, 0], xy[:, 1], color="tab:blue")
-    labelled: set[int] = set()
-    for word_id in id_to_word:  # words at (almost) the same point share one label
-        if word_id in labelled:
-            continue
-        close = np.flatnonzero(np.hypot(*(xy - xy[word_id]).T) < 0.05 * np.ptp(xy))
-        labelled.update(close.tolist())
-        label = ", ".join(id_to_word[int(i)] for i in close)
-        ax.annotate(label, xy[word_id], textcoords="offset points", xytext=(5, 4))
-    ax.set_xlabel("first principal direction")
-    ax.set_ylabel("second principal direction")
-    ax.set_title("Word vectors of SimpleCBOW (rows of W_in, 2-D view)")
-    ax.grid(alpha=0.3)
+    plot_word_vectors(model.word_vecs, id_to_word,
+                      "Word vectors of SimpleCBOW (rows of W_in, 2-D view)")
 
 
 def _speed(trainer: Trainer, contexts: np.ndarray, target: np.ndarray, batch_size: int,
@@ -125,30 +102,20 @@ def ptb_short(rng: np.random.Generator) -> None:
     model = CBOW(vocab_size, HIDDEN_SIZE, WINDOW_SIZE, corpus, rng, SAMPLE_SIZE)
     trainer = Trainer(model, Adam(), rng=rng, unit="words")
     textbook = _speed(trainer, contexts[:3000], target[:3000], batch_size=100)
-    textbook_losses = trainer.history.losses
+    textbook_history = trainer.history
 
     print("\nthe fast path: FastCBOW + SparseAdam, batch 4096, one epoch")
-    model = FastCBOW(vocab_size, HIDDEN_SIZE, WINDOW_SIZE, corpus, rng, SAMPLE_SIZE)
-    trainer = Trainer(model, SparseAdam(lr=FAST_LR), rng=rng, unit="words")
-    fast = _speed(trainer, contexts, target, batch_size=FAST_BATCH_SIZE)
-    history = trainer.history
+    fast_model = FastCBOW(vocab_size, HIDDEN_SIZE, WINDOW_SIZE, corpus, rng, SAMPLE_SIZE)
+    fast_trainer = Trainer(fast_model, SparseAdam(lr=FAST_LR), rng=rng, unit="words")
+    fast = _speed(fast_trainer, contexts, target, batch_size=FAST_BATCH_SIZE)
+    history = fast_trainer.history
 
     print(f"\n{'path':<10} {'target words/s':>15} {'one epoch':>12}")
     for name, speed in [("textbook", textbook), ("fast", fast)]:
         print(f"{name:<10} {speed:>15,.0f} {len(target) / speed:>10,.1f} s")
     print(f"the fast path is {fast / textbook:,.0f} times as fast")
 
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    words_seen = np.array(history.iterations) * FAST_BATCH_SIZE
-    ax.plot(words_seen, history.losses, label="fast path (batch 4096), one epoch")
-    ax.plot(np.arange(1, len(textbook_losses) + 1) * 1000, textbook_losses, "o",
-            label="textbook path (batch 100), first 3,000 targets")
-    ax.set_xscale("log")
-    ax.set_xlabel("target words seen (log scale)")
-    ax.set_ylabel("loss (average of 10 mini-batches)")
-    ax.set_title("CBOW with negative sampling on PTB")
-    ax.legend()
-    ax.grid(alpha=0.3)
+    plot_textbook_and_fast(textbook_history, 100, history, FAST_BATCH_SIZE)
 
 
 def ptb(rng: np.random.Generator) -> None:
@@ -156,7 +123,8 @@ def ptb(rng: np.random.Generator) -> None:
 
     Window 5, 100 dimensions, 5 negative samples, 10 epochs, as in book 2's
     ch04/train.py; FastCBOW with SparseAdam in mini-batches of 4096.  The
-    vectors and the vocabulary go to rindoku-output/cbow-ptb.npz.
+    vectors and the vocabulary are saved as cbow-ptb.npz in the run's output
+    folder (``rindoku run cbow.ptb`` writes rindoku-output/cbow.ptb/cbow-ptb.npz).
     """
     corpus, word_to_id, id_to_word = load_data("train")
     contexts, target = create_contexts_target(corpus, WINDOW_SIZE)
@@ -169,16 +137,13 @@ def ptb(rng: np.random.Generator) -> None:
           f"{MAX_EPOCH * len(target) / seconds:,.0f} target words/s")
 
     vectors = WordVectors(model.word_vecs, word_to_id, id_to_word)
-    path = vectors.save(OUTPUT / "cbow-ptb.npz")
-    print(f"word vectors saved to {path}")
+    path = vectors.save("cbow-ptb.npz")
+    print(f"word vectors saved to {path} in the output folder")
 
     print("\nnearest words (cosine similarity):")
     print_queries(vectors)
     print()
     print_scores(vectors)
 
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    trainer.plot(ax)
-    ax.set_title(f"CBOW on PTB, {MAX_EPOCH} epochs (fast path)")
-    ax.set_xlabel(f"iteration ({len(target) // FAST_BATCH_SIZE} per epoch)")
-    ax.grid(alpha=0.3)
+    plot_loss(trainer.history, f"CBOW on PTB, {MAX_EPOCH} epochs (fast path)",
+              xlabel=f"iteration ({len(target) // FAST_BATCH_SIZE} per epoch)")

@@ -8,14 +8,13 @@ and what the usual cause is.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 
 from rindoku import CheckFailed, Exercise, gradient_check
+from rindoku.checks import expect_close, expect_gradients, get_class, get_function, show
 from rindoku_cbow import contexts as reference_contexts
 from rindoku_cbow import layers as reference_layers
 from rindoku_cbow import models as reference_models
@@ -39,39 +38,6 @@ TOY_CORPUS = np.array([0, 1, 2, 3, 4, 1, 5, 6])
 """"You say goodbye and I say hello." as word ids."""
 
 
-# -- what every check needs ------------------------------------------------------
-
-
-def _get(module: ModuleType, name: str, kind: type | None = None) -> Any:
-    """Return ``name`` from the member's module: a class, or any callable."""
-    value = getattr(module, name, None)
-    if kind is type and not isinstance(value, type):
-        raise CheckFailed(f"your file defines no class {name}")
-    if value is None or not callable(value):
-        raise CheckFailed(f"your file defines no function {name}")
-    return value
-
-
-def _show(array: Any) -> str:
-    return textwrap.indent(np.array2string(np.asarray(array), precision=5), "    ")
-
-
-def _expect_close(got: Any, expected: np.ndarray, what: str, hint: str = "") -> None:
-    """Fail unless ``got`` is an array equal to ``expected`` up to rounding."""
-    if got is None:
-        raise CheckFailed(f"{what} is None: did you forget a return?")
-    got = np.asarray(got)
-    if got.shape != expected.shape:
-        raise CheckFailed(f"{what} has shape {got.shape}; expected {expected.shape}")
-    if not np.allclose(got, expected, rtol=1e-6, atol=1e-12):
-        error = np.abs(got - expected)
-        index = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
-        raise CheckFailed(
-            f"{what} is wrong: at index {index} it is {got[index]:.6g}, "
-            f"expected {expected[index]:.6g}.{(' ' + hint) if hint else ''}"
-        )
-
-
 # -- create_contexts_target ------------------------------------------------------------
 
 
@@ -88,7 +54,7 @@ def _contexts_cases() -> list[tuple[str, np.ndarray, int]]:
 
 def check_contexts_target(module: ModuleType) -> None:
     """Check create_contexts_target on the toy corpus and a random one, windows 1 to 5."""
-    create_contexts_target = _get(module, "create_contexts_target")
+    create_contexts_target = get_function(module, "create_contexts_target")
     for name, corpus, window_size in _contexts_cases():
         where = f"for {name} with window_size={window_size}"
         result = (create_contexts_target(corpus) if window_size == 1
@@ -109,8 +75,8 @@ def check_contexts_target(module: ModuleType) -> None:
                 f"{window_size} word(s) on each side"
             )
         if not np.array_equal(target, expected_target):
-            raise CheckFailed(f"target is wrong {where}.\n  expected:\n{_show(expected_target)}"
-                              f"\n  got:\n{_show(target)}")
+            raise CheckFailed(f"target is wrong {where}.\n  expected:\n{show(expected_target)}"
+                              f"\n  got:\n{show(target)}")
         if contexts.shape != expected_contexts.shape:
             raise CheckFailed(
                 f"contexts has shape {contexts.shape} {where}; expected "
@@ -162,7 +128,7 @@ CONTEXTS_TARGET = Exercise(
 
 def check_simple_cbow_backward(module: ModuleType) -> None:
     """Check SimpleCBOW.backward against the library's model, layer by layer."""
-    SimpleCBOW = _get(module, "SimpleCBOW", type)
+    SimpleCBOW = get_class(module, "SimpleCBOW")
     contexts, target = reference_contexts.create_contexts_target(TOY_CORPUS, 1)
     contexts = reference_contexts.convert_one_hot(contexts, 7).astype(np.float64)
 
@@ -174,7 +140,7 @@ def check_simple_cbow_backward(module: ModuleType) -> None:
         model.params[2][...] *= 30.0
     grads_before = list(theirs.grads)
     loss = theirs.forward(contexts, target)
-    _expect_close(loss, np.asarray(ours.forward(contexts, target)), "the loss of forward")
+    expect_close(loss, np.asarray(ours.forward(contexts, target)), "the loss of forward")
     theirs.backward()
     ours.backward()
 
@@ -192,7 +158,7 @@ def check_simple_cbow_backward(module: ModuleType) -> None:
             raise CheckFailed(f"{name} is twice the right gradient: h is the average "
                               "(h0 + h1) * 0.5, so the gradient that reaches each input "
                               "layer is da * 0.5")
-        _expect_close(got, expected, name)
+        expect_close(got, expected, name)
 
 
 SIMPLE_CBOW_BACKWARD = Exercise(
@@ -226,7 +192,7 @@ SIMPLE_CBOW_BACKWARD = Exercise(
 
 def check_embedding_dot_backward(module: ModuleType) -> None:
     """Check EmbeddingDot: forward, dh, and dW with a repeated word id, in place."""
-    EmbeddingDot = _get(module, "EmbeddingDot", type)
+    EmbeddingDot = get_class(module, "EmbeddingDot")
     rng = np.random.default_rng(CHECK_SEED)
     W = rng.standard_normal((6, 3))
     h = rng.standard_normal((5, 3))
@@ -234,7 +200,7 @@ def check_embedding_dot_backward(module: ModuleType) -> None:
     dout = rng.standard_normal(5)
 
     layer, ours = EmbeddingDot(W.copy()), reference_layers.EmbeddingDot(W.copy())
-    _expect_close(layer.forward(h, idx), ours.forward(h, idx), "EmbeddingDot.forward(h, idx)")
+    expect_close(layer.forward(h, idx), ours.forward(h, idx), "EmbeddingDot.forward(h, idx)")
     grads_before = list(layer.grads)
     try:
         dh = layer.backward(dout)
@@ -247,17 +213,16 @@ def check_embedding_dot_backward(module: ModuleType) -> None:
     if len(layer.grads) != 1 or layer.grads[0] is not grads_before[0]:
         raise CheckFailed("self.grads[0] was replaced: the Embedding layer writes dW in place "
                           "into the array both layers share")
-    _expect_close(dh, expected_dh, "dh, returned by EmbeddingDot.backward(dout)",
-                  "dh[i] is dout[i] times the row W[idx[i]] (target_W), not times h.")
+    expect_close(dh, expected_dh, "dh, returned by EmbeddingDot.backward(dout)",
+                 "dh[i] is dout[i] times the row W[idx[i]] (target_W), not times h.")
     if np.allclose(layer.grads[0], 0):
         raise CheckFailed("dW is all zeros: pass dtarget_W to self.embed.backward, which "
                           "adds each row into dW")
-    _expect_close(layer.grads[0], ours.grads[0], "dW (self.grads[0])",
-                  "Row idx[i] of dW receives dout[i] times h[i], added up for a repeated id.")
+    expect_close(layer.grads[0], ours.grads[0], "dW (self.grads[0])",
+                 "Row idx[i] of dW receives dout[i] times h[i], added up for a repeated id.")
 
     report = gradient_check(EmbeddingDot(W.copy()), [h, idx], rng=rng, raise_on_failure=False)
-    if not report.passed:
-        raise CheckFailed(f"the gradient check fails: {report.worst.describe()}")
+    expect_gradients(report, {"input 0": "dh", "params[0]": "dW (self.grads[0])"})
 
 
 EMBEDDING_DOT_BACKWARD = Exercise(

@@ -2,14 +2,18 @@
 
 The book's CBOW (:class:`~rindoku_cbow.models.CBOW`) is a stack of small
 layers: ten Embedding layers, six EmbeddingDot and six SigmoidWithLoss.  It is
-right, and it is slow on PTB for three reasons that have nothing to do with the
+right, and it is slow on PTB for reasons that have nothing to do with the
 model: every Embedding writes a whole (V, H) gradient although a mini-batch of
 100 targets touches a few hundred of its rows; the Trainer adds those ten
 matrices and Adam then updates every element of W_in and W_out at every step;
-and a mini-batch of 100 leaves NumPy with little to do per call.
+the book's sampler draws the negatives one row at a time, each row a pass over
+the whole vocabulary; and a mini-batch of 100 leaves NumPy with little to do
+per call.
 
 This module computes the same loss and gradients differently:
 
+* :class:`AliasUnigramSampler` — the negatives of a whole mini-batch drawn at
+  once by Walker's alias method, from the book's distribution;
 * :class:`RowBag` — each example's weighted sum of rows of a matrix, as one
   sparse-matrix product over the rows the batch uses, and the backward pass as
   the product with its transpose (repeated words added, as ``np.add.at`` does);
@@ -26,14 +30,99 @@ example per target, a bag of its context words; skip-gram makes one per
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy import sparse
 
 from rindoku_cbow.contexts import context_offsets
-from rindoku_cbow.sampling import UnigramSampler
 from rindoku_text.sparse import RowSparseGrad
 
-__all__ = ["FastCBOW", "FusedNegativeSampling", "RowBag", "context_used"]
+__all__ = [
+    "AliasUnigramSampler",
+    "FastCBOW",
+    "FusedNegativeSampling",
+    "RowBag",
+    "context_used",
+]
+
+
+class AliasUnigramSampler:
+    """The book's negative-sampling distribution, a whole mini-batch drawn at once.
+
+    corpus: word ids (N,); the vocabulary is ``0 … corpus.max()``.  ``word_p``
+    (V,) is :class:`~rindoku_cbow.sampling.UnigramSampler`'s, counts to the
+    power 0.75, normalised.  ``get_negative_sample(target)`` gives
+    ``sample_size`` words for each target, (N, sample_size), never the target
+    itself.  Unlike the book's sampler, which draws each row without
+    replacement, it draws every word independently: the same word may appear
+    twice in a row.
+    """
+
+    def __init__(
+        self,
+        corpus: np.ndarray,
+        power: float = 0.75,
+        sample_size: int = 5,
+        *,
+        rng: np.random.Generator,
+    ) -> None:
+        counts = np.bincount(np.asarray(corpus).ravel())
+        if np.count_nonzero(counts) < 2:
+            raise ValueError("the corpus must hold at least two different words to sample from")
+        self.sample_size = sample_size
+        self.vocab_size = len(counts)
+        self.rng = rng
+        word_p = counts.astype(np.float64) ** power
+        self.word_p = word_p / word_p.sum()
+        self.keep, self.alias = _alias_table(self.word_p)
+
+    def sample(self, shape: int | tuple[int, ...]) -> np.ndarray:
+        """Words drawn independently from ``word_p``, as an array of ``shape``.
+
+        Walker's alias method: pick one of V equally likely buckets, then keep
+        its own word with probability ``keep[bucket]``, else take its alias.
+        """
+        bucket = self.rng.integers(0, self.vocab_size, shape)
+        own = self.rng.random(shape) < self.keep[bucket]
+        return np.where(own, bucket, self.alias[bucket])
+
+    def get_negative_sample(self, target: np.ndarray) -> np.ndarray:
+        """For each target word id (N,), ``sample_size`` other words: (N, sample_size).
+
+        All of them are drawn at once; the few that hit their own row's target
+        are drawn again, together, until none does.
+        """
+        target = np.asarray(target)
+        negative_sample = self.sample((len(target), self.sample_size))
+        rows, cols = np.nonzero(negative_sample == target[:, np.newaxis])
+        while len(rows):
+            negative_sample[rows, cols] = self.sample(len(rows))
+            again = negative_sample[rows, cols] == target[rows]
+            rows, cols = rows[again], cols[again]
+        return negative_sample
+
+
+def _alias_table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vose's alias table of the probabilities ``p`` (V,): ``(keep, alias)``.
+
+    Bucket i has probability 1/V; it gives word i with probability
+    ``keep[i]`` and word ``alias[i]`` otherwise.  Built by filling each
+    under-full bucket with a piece of an over-full word, so that every word
+    ends up with exactly ``p[i]`` in total.
+    """
+    n = len(p)
+    keep = p * n
+    alias = np.arange(n)
+    small = [i for i in range(n) if keep[i] < 1.0]
+    large = [i for i in range(n) if keep[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        alias[s] = g  # bucket s: word s with probability keep[s], else word g
+        keep[g] -= 1.0 - keep[s]
+        (small if keep[g] < 1.0 else large).append(g)
+    keep[small + large] = 1.0  # what is left is full up to rounding
+    return keep, alias
 
 
 def _compress(ids: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +218,7 @@ class FusedNegativeSampling:
         self.params = [W_in, W_out]
         self.grads = [RowSparseGrad(W_in.shape, W_in.dtype),
                       RowSparseGrad(W_out.shape, W_out.dtype)]
-        self.cache = None
+        self.cache: Any = None
 
     def forward(self, bag: RowBag, outputs: np.ndarray, normalizer: int) -> float:
         """Return the loss; remember what the backward pass needs."""
@@ -195,6 +284,8 @@ class FastCBOW:
     * ``full_error`` — every context word receives the whole of dh instead of
       ``dh / count`` (the hidden vector is still their average).
 
+    Negatives it draws itself come from an :class:`AliasUnigramSampler`: the
+    book's distribution, but a word may be drawn twice for one target.
     ``grads`` are :class:`~rindoku_text.sparse.RowSparseGrad`: train it with
     :class:`~rindoku_text.sparse.SparseAdam`.
     """
@@ -210,7 +301,7 @@ class FastCBOW:
         *,
         shrink_window: bool = True,
         full_error: bool = True,
-        dtype: type = np.float32,
+        dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
         W_in = (0.01 * rng.standard_normal((V, H))).astype(dtype)
@@ -222,7 +313,7 @@ class FastCBOW:
         self.full_error = full_error
         self.rng = rng
         self.distance = np.abs(context_offsets(window_size))  # of each context column
-        self.sampler = UnigramSampler(corpus, 0.75, sample_size, rng=rng)
+        self.sampler = AliasUnigramSampler(corpus, 0.75, sample_size, rng=rng)
         self.loss_layer = FusedNegativeSampling(W_in, W_out)
         self.params = self.loss_layer.params
         self.grads = self.loss_layer.grads

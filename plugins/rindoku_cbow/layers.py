@@ -5,10 +5,13 @@ matrix with a weight matrix by what it amounts to, picking rows.
 ``EmbeddingDot`` scores a hidden vector against one output word, and
 ``NegativeSamplingLoss`` turns the choice among all words into a few yes/no
 questions answered by the sigmoid.  MatMul, SoftmaxWithLoss and SigmoidWithLoss
-come from the backprop chapter.
+come from the backprop chapter.  What ``forward`` keeps for ``backward`` starts
+as None, as in the book, and is typed ``Any``, as in the backprop chapter.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +33,7 @@ class Embedding:
     def __init__(self, W: np.ndarray) -> None:
         self.params = [W]
         self.grads = [np.zeros_like(W)]
-        self.idx = None
+        self.idx: Any = None
 
     def forward(self, idx: np.ndarray) -> np.ndarray:
         """Return the rows ``W[idx]`` and remember the ids."""
@@ -58,7 +61,7 @@ class EmbeddingDot:
         self.embed = Embedding(W)
         self.params = self.embed.params
         self.grads = self.embed.grads
-        self.cache = None
+        self.cache: Any = None
 
     def forward(self, h: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """Return the scores (N,) and remember h and the rows used."""
@@ -83,12 +86,12 @@ class NegativeSamplingLoss:
 
     W: (V, D) the output weights; h: (N, D) the hidden vectors; target: (N,)
     the correct words.  For each row the score of the target should be high
-    (label 1) and the scores of ``sample_size`` words drawn by a
+    (label 1) and the scores of ``sample_size`` words drawn by the book's
     :class:`~rindoku_cbow.sampling.UnigramSampler` low (label 0); the loss is
     the sum of the ``sample_size + 1`` sigmoid cross-entropy errors, each
     averaged over the batch.  The ``sample_size + 1`` EmbeddingDot layers share
-    W, so ``params`` lists W ``sample_size + 1`` times (the Trainer adds their
-    gradients).
+    W, so ``params`` lists W once per layer, each with that layer's gradient
+    (shared weights, as :mod:`rindoku.protocols` defines them).
     """
 
     def __init__(
@@ -104,7 +107,7 @@ class NegativeSamplingLoss:
         self.sampler = UnigramSampler(corpus, power, sample_size, rng=rng)
         self.loss_layers = [SigmoidWithLoss() for _ in range(sample_size + 1)]
         self.embed_dot_layers = [EmbeddingDot(W) for _ in range(sample_size + 1)]
-        self.negative_sample = None  # the negatives of the last forward pass
+        self.negative_sample: Any = None  # the negatives of the last forward pass
 
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
@@ -142,7 +145,7 @@ class NegativeSamplingLoss:
 
     def backward(self, dout: float = 1) -> np.ndarray:
         """Write each EmbeddingDot's dW into ``grads``; return dh (N, D), the sum over them."""
-        dh = 0
+        dh: Any = 0
         for l0, l1 in zip(self.loss_layers, self.embed_dot_layers, strict=True):
             dscore = l0.backward(dout)
             dh += l1.backward(dscore)

@@ -5,11 +5,15 @@ which word is the target.  SimpleCBOW takes one-hot vectors through MatMul
 layers and scores every word of the vocabulary with softmax; CBOW looks rows up
 with Embedding layers and answers a few yes/no questions instead
 (:class:`~rindoku_cbow.layers.NegativeSamplingLoss`).  The input layers share
-one weight matrix W_in, declared by giving each layer the same array; the
-kernel's Trainer then updates it once, with the sum of their gradients.
+one weight matrix W_in, declared by giving each layer the same array.  As
+:mod:`rindoku.protocols` writes the contract, a model's ``params`` then lists
+W_in once per layer that uses it, each time with that layer's gradient; the
+Trainer (``unique_params``) adds them up and updates W_in once.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -34,7 +38,7 @@ class SimpleCBOW:
         vocab_size: int,
         hidden_size: int,
         rng: np.random.Generator,
-        dtype: type = np.float32,
+        dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
 
@@ -100,7 +104,7 @@ class CBOW:
         corpus: np.ndarray,
         rng: np.random.Generator,
         sample_size: int = 5,
-        dtype: type = np.float32,
+        dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
 
@@ -114,7 +118,8 @@ class CBOW:
             W_out, corpus, power=0.75, sample_size=sample_size, rng=rng
         )
 
-        layers = [*self.in_layers, self.ns_loss]
+        # W_in is listed once per Embedding layer, W_out once per EmbeddingDot
+        layers: list[Any] = [*self.in_layers, self.ns_loss]
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
         for layer in layers:
@@ -125,7 +130,7 @@ class CBOW:
 
     def hidden(self, contexts: np.ndarray) -> np.ndarray:
         """Return h (N, H), the average of the context words' vectors."""
-        h = 0
+        h: Any = 0
         for i, layer in enumerate(self.in_layers):
             h += layer.forward(contexts[:, i])
         h *= 1 / len(self.in_layers)
@@ -144,7 +149,7 @@ class CBOW:
         loss = self.ns_loss.forward(h, target, negative_sample)
         return loss
 
-    def backward(self, dout: float = 1) -> None:
+    def backward(self, dout: Any = 1) -> None:
         """Fill ``grads`` in place: the loss layer's, then each Embedding's."""
         dout = self.ns_loss.backward(dout)
         dout *= 1 / len(self.in_layers)

@@ -1,11 +1,15 @@
-"""Drawing the negative examples of negative sampling (負例サンプリング).
+"""Drawing the negative examples of negative sampling (負例サンプリング), as the book does.
 
 A negative example is a word that is *not* the target, drawn at random in
-proportion to its count in the corpus raised to the power 0.75.  The book draws
-each row of negatives with its own ``np.random.choice`` call, in a Python loop
-over the mini-batch.  Here a whole mini-batch is drawn at once, from the
-generator the sampler was given, by Walker's alias method: a few array
-operations per draw, whatever the size of the vocabulary.
+proportion to its count in the corpus raised to the power 0.75.  This is book
+2's ``UnigramSampler`` (``ch04/negative_sampling_layer.py``): for each row of
+the mini-batch, one ``choice`` without replacement from the probabilities with
+the target's set to 0.  It differs from the book in one respect: the draws
+come from the ``np.random.Generator`` the sampler is given, not from NumPy's
+global random state, so the same seed gives the same negatives.
+
+The fast path draws a whole mini-batch at once instead
+(:class:`rindoku_cbow.fast.AliasUnigramSampler`).
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ __all__ = ["UnigramSampler"]
 
 
 class UnigramSampler:
-    """Draws words with probability proportional to ``count(word) ** power``.
+    """Draws negatives with probability proportional to ``count(word) ** power``.
 
-    corpus: word ids (N,); the vocabulary is ``0 … corpus.max()``.  The power
-    0.75 (word2vec's choice) evens the counts out a little: a word a hundred
-    times rarer than another is drawn only about 32 times less often.
-    ``get_negative_sample(target)`` gives ``sample_size`` words for each target,
-    never the target itself; the same word may appear twice in a row.
+    corpus: word ids (N,); the vocabulary is ``0 … corpus.max()`` and
+    ``word_p`` (V,) holds each word's probability.  The power 0.75 (word2vec's
+    choice) evens the counts out a little: a word a hundred times rarer than
+    another is drawn only about 32 times less often.
+    ``get_negative_sample(target)``: target (N,) -> (N, sample_size), each row
+    ``sample_size`` different words, none of them that row's target.
     """
 
     def __init__(
@@ -33,59 +38,33 @@ class UnigramSampler:
         *,
         rng: np.random.Generator,
     ) -> None:
-        counts = np.bincount(np.asarray(corpus).ravel())
-        if np.count_nonzero(counts) < 2:
-            raise ValueError("the corpus must hold at least two different words to sample from")
         self.sample_size = sample_size
-        self.vocab_size = len(counts)
         self.rng = rng
-        word_p = counts.astype(np.float64) ** power
-        self.word_p = word_p / word_p.sum()
-        self.keep, self.alias = _alias_table(self.word_p)
 
-    def sample(self, shape: int | tuple[int, ...]) -> np.ndarray:
-        """Words drawn independently from ``word_p``, as an array of ``shape``.
+        counts = np.bincount(np.asarray(corpus).ravel())  # counts[i]: occurrences of word i
+        vocab_size = len(counts)
+        self.vocab_size = vocab_size
+        if np.count_nonzero(counts) <= sample_size:
+            raise ValueError(
+                f"the corpus holds {np.count_nonzero(counts)} different words; "
+                f"{sample_size} negatives that differ from each other and from the target "
+                f"need at least {sample_size + 1}"
+            )
 
-        Walker's alias method: pick one of V equally likely buckets, then keep
-        its own word with probability ``keep[bucket]``, else take its alias.
-        """
-        bucket = self.rng.integers(0, self.vocab_size, shape)
-        own = self.rng.random(shape) < self.keep[bucket]
-        return np.where(own, bucket, self.alias[bucket])
+        self.word_p = np.power(counts.astype(np.float64), power)
+        self.word_p /= np.sum(self.word_p)
 
     def get_negative_sample(self, target: np.ndarray) -> np.ndarray:
-        """For each target word id (N,), ``sample_size`` other words: (N, sample_size).
+        """Return ``sample_size`` negatives for each target word id (N,): (N, sample_size)."""
+        batch_size = target.shape[0]
+        negative_sample = np.zeros((batch_size, self.sample_size), dtype=np.int32)
 
-        All of them are drawn at once; the few that hit their own row's target
-        are drawn again, together, until none does.
-        """
-        target = np.asarray(target)
-        negative_sample = self.sample((len(target), self.sample_size))
-        rows, cols = np.nonzero(negative_sample == target[:, np.newaxis])
-        while len(rows):
-            negative_sample[rows, cols] = self.sample(len(rows))
-            again = negative_sample[rows, cols] == target[rows]
-            rows, cols = rows[again], cols[again]
+        for i in range(batch_size):
+            p = self.word_p.copy()
+            target_idx = target[i]
+            p[target_idx] = 0
+            p /= p.sum()
+            negative_sample[i, :] = self.rng.choice(
+                self.vocab_size, size=self.sample_size, replace=False, p=p
+            )
         return negative_sample
-
-
-def _alias_table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vose's alias table of the probabilities ``p`` (V,): ``(keep, alias)``.
-
-    Bucket i has probability 1/V; it gives word i with probability
-    ``keep[i]`` and word ``alias[i]`` otherwise.  Built by filling each
-    under-full bucket with a piece of an over-full word, so that every word
-    ends up with exactly ``p[i]`` in total.
-    """
-    n = len(p)
-    keep = p * n
-    alias = np.arange(n)
-    small = [i for i in range(n) if keep[i] < 1.0]
-    large = [i for i in range(n) if keep[i] >= 1.0]
-    while small and large:
-        s, g = small.pop(), large.pop()
-        alias[s] = g  # bucket s: word s with probability keep[s], else word g
-        keep[g] -= 1.0 - keep[s]
-        (small if keep[g] < 1.0 else large).append(g)
-    keep[small + large] = 1.0  # what is left is full up to rounding
-    return keep, alias

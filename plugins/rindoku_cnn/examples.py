@@ -1,4 +1,8 @@
-"""The chapter's worked examples: edge filters by hand, SimpleConvNet on digits, its filters."""
+"""The chapter's worked examples: edge filters, SimpleConvNet on digits, its filters, speed.
+
+The first three use the textbook layers and net; the last times them against
+the fast ones.  The figures are drawn by :mod:`rindoku_cnn.figures`.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,20 @@ import numpy as np
 
 from rindoku.trainer import Trainer
 from rindoku_cnn.datasets import load_digits
+from rindoku_cnn.figures import (
+    plot_edge_filters,
+    plot_feature_maps,
+    plot_filter_grid,
+    plot_held_out_accuracy,
+    plot_misclassified,
+    plot_speed,
+)
 from rindoku_cnn.layers import Convolution, conv2d_naive, conv_output_size, im2col
 from rindoku_cnn.models import SimpleConvNet
+from rindoku_cnn.speed import compare_paths
 from rindoku_optimizers.optimizers import Adam
 
-__all__ = ["convolution", "digits", "filters"]
+__all__ = ["convolution", "digits", "fast", "filters"]
 
 
 def convolution(rng: np.random.Generator) -> None:
@@ -48,25 +61,7 @@ def convolution(rng: np.random.Generator) -> None:
         out = conv_output_size(size, 3, stride, pad)
         print(f"  pad {pad}, stride {stride}: OH = ({size} + 2*{pad} - 3) // {stride} + 1 = {out}")
 
-    fig, axes = plt.subplots(2, 4, figsize=(10, 5.2), layout="constrained")
-    axes[0, 0].imshow(image, cmap="gray", vmin=0, vmax=1)
-    axes[0, 0].set_title(f"input image {size}×{size}")
-    axes[1, 0].axis("off")
-    limit = np.abs(feature_maps).max()
-    for k, (name, kernel) in enumerate(filters.items(), start=1):
-        ax = axes[0, k]
-        ax.imshow(kernel, cmap="RdBu_r", vmin=-1, vmax=1)
-        for (i, j), value in np.ndenumerate(kernel):
-            ax.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize=9,
-                    color="white" if abs(value) > 0.5 else "black")
-        ax.set_title(f"filter: {name}")
-        image_k = axes[1, k].imshow(feature_maps[0, k - 1], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        axes[1, k].set_title(f"feature map {k}")
-    for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.colorbar(image_k, ax=axes[1, 1:], shrink=0.8, label="output (red > 0 > blue)")
-    fig.suptitle("Convolution with padding 1: three filters give three feature maps")
+    plot_edge_filters(image, filters, feature_maps[0])
 
     # the same convolution two ways, on one batch the size of the book's MNIST net
     x = rng.random((100, 1, 28, 28))
@@ -88,7 +83,7 @@ def convolution(rng: np.random.Generator) -> None:
     im2col_seconds = float(np.median(times))
     difference = np.max(np.abs(out_naive - out_im2col))
     print(f"conv2d_naive (loops over images and output pixels): {naive_seconds * 1e3:8.1f} ms")
-    print(f"Convolution (windows unrolled, matrix products):   {im2col_seconds * 1e3:8.1f} ms")
+    print(f"Convolution (im2col, one matrix product):           {im2col_seconds * 1e3:8.1f} ms")
     print(f"about {naive_seconds / im2col_seconds:.0f} times faster; "
           f"largest difference between the outputs: {difference:.1e}")
 
@@ -133,33 +128,14 @@ def digits(rng: np.random.Generator) -> None:
     fig, ax = plt.subplots(figsize=(6, 4))
     trainer.plot(ax)
     ax.set_title("Training loss of SimpleConvNet on the 8×8 digits")
-    ax.grid(alpha=0.3)
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    epochs = np.arange(1, len(history.val_accuracies) + 1)
-    ax.plot(epochs, history.val_accuracies, "o-", label="held-out accuracy")
-    ax.axhline(0.97, color="tab:red", linestyle="--", label="97%")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(f"accuracy on the {len(t_test)} held-out digits")
-    ax.set_xticks(epochs[::2])
-    ax.set_ylim(top=1.0)
-    ax.set_title(f"Held-out accuracy after each epoch (final {test_accuracy:.1%})")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
+    plot_held_out_accuracy(history.val_accuracies, len(t_test))
 
     # the held-out digits it gets wrong
     predicted = model.predict(x_test).argmax(axis=1)
     wrong = np.flatnonzero(predicted != t_test)
     print(f"misclassified held-out digits: {len(wrong)} of {len(t_test)}")
     if len(wrong):
-        fig, axes = plt.subplots(1, len(wrong), figsize=(1.3 * len(wrong), 1.8),
-                                 squeeze=False, layout="constrained")
-        for ax, i in zip(axes[0], wrong, strict=True):
-            ax.imshow(x_test[i, 0], cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title(f"{t_test[i]} as {predicted[i]}", fontsize=9)
-            ax.set_xticks([])
-            ax.set_yticks([])
-        fig.suptitle("Misclassified held-out digits (true label as predicted)")
+        plot_misclassified(x_test[wrong], t_test[wrong], predicted[wrong])
 
 
 def filters(rng: np.random.Generator) -> None:
@@ -190,28 +166,31 @@ def filters(rng: np.random.Generator) -> None:
     print(f"filter weights: standard deviation {before.std():.3f} before training, "
           f"{W1.std():.3f} after")
 
-    for weights, when in [(before, "before training (random)"), (W1, "after training")]:
-        fig, axes = plt.subplots(3, 10, figsize=(10, 3.3), layout="constrained")
-        for ax, w in zip(axes.flat, weights[:, 0], strict=True):
-            ax.imshow(w, cmap="gray", interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-        fig.suptitle(f"The 30 first-layer filters (5×5) {when}")
+    plot_filter_grid(before, "before training (random)")
+    plot_filter_grid(W1, "after training")
 
     # what the learned filters make of one held-out digit
     feature_maps = model.layers[1].forward(model.layers[0].forward(x_test[:1]))  # Conv, ReLU
     silent = int(np.sum(feature_maps[0].max(axis=(1, 2)) == 0))
     print(f"feature maps of held-out digit 0 (a {t_test[0]}) that are 0 everywhere "
           f"after the ReLU: {silent} of 30")
-    fig, axes = plt.subplots(3, 11, figsize=(11, 3.3), layout="constrained")
-    axes[1, 0].imshow(x_test[0, 0], cmap="gray_r")
-    axes[1, 0].set_title(f"input ({t_test[0]})", fontsize=9)
-    for ax in axes[[0, 2], 0]:
-        ax.axis("off")
-    strongest = feature_maps.max()
-    for ax, fmap in zip(axes[:, 1:].flat, feature_maps[0], strict=True):
-        ax.imshow(fmap, cmap="gray_r", vmin=0, vmax=strongest)
-    for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle("One held-out digit and its 30 feature maps after Conv → ReLU (dark = strong)")
+    plot_feature_maps(x_test[0, 0], t_test[0], feature_maps[0])
+
+
+def fast(rng: np.random.Generator) -> None:
+    """Time the textbook layers and the fast ones on one batch of the book's MNIST sizes.
+
+    100 images of 1 × 28 × 28, 30 filters of 5 × 5, max pooling 2 × 2 with
+    stride 2, a hidden layer of 100; both paths get the same weights and the
+    same batch.  Each time is the median of five runs; the two paths' outputs
+    and gradients are compared at the end.
+    """
+    comparison = compare_paths(rng, repeats=5)
+
+    print(f"{'per batch of 100 images':<34} {'textbook':>9} {'fast':>9} {'speed-up':>9}")
+    for timing in comparison.timings:
+        print(f"{timing.name:<34} {timing.textbook_ms:>6.1f} ms {timing.fast_ms:>6.1f} ms "
+              f"{timing.ratio:>8.1f}×")
+    print(f"\nlargest relative difference between the two paths, over every output "
+          f"and gradient: {comparison.worst_difference:.1e}")
+    plot_speed(comparison.timings)

@@ -13,14 +13,13 @@ gradients (:func:`rindoku.gradient_check`), naming the worst element.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 
 from rindoku import CheckFailed, Exercise, gradient_check
+from rindoku.checks import expect_array, expect_close, expect_gradients, get_class, get_function
 from rindoku_cnn import layers
 from rindoku_cnn.gradcases import distinct_positive
 
@@ -54,37 +53,6 @@ POOLING_CASES = [
 """The pools the backward pass is checked on: tiling, overlapping, padded."""
 
 
-# -- what both checks need -----------------------------------------------------------
-
-
-def _get_function(module: ModuleType, name: str) -> Any:
-    """Return the function ``name`` defined in the member's module."""
-    function = getattr(module, name, None)
-    if not callable(function):
-        raise CheckFailed(f"your file defines no function {name}")
-    return function
-
-
-def _get_class(module: ModuleType, name: str) -> type:
-    """Return the class ``name`` defined in the member's module."""
-    cls = getattr(module, name, None)
-    if not isinstance(cls, type):
-        raise CheckFailed(f"your file defines no class {name}")
-    return cls
-
-
-def _expect_array(value: Any, shape: tuple[int, ...], what: str, hint: str = "") -> np.ndarray:
-    """Fail unless ``value`` is an array of ``shape``; ``what`` names the value."""
-    if value is None:
-        raise CheckFailed(f"{what} returned None: end it with a return statement")
-    if not isinstance(value, np.ndarray):
-        raise CheckFailed(f"{what} returned a {type(value).__name__}; return a NumPy array")
-    if value.shape != shape:
-        raise CheckFailed(f"{what} returned an array of shape {value.shape}; "
-                          f"expected {shape}{hint}")
-    return value
-
-
 # -- im2col --------------------------------------------------------------------------------
 
 
@@ -100,7 +68,7 @@ def _which_pixel(value: float, x: np.ndarray) -> str:
 
 def check_im2col(module: ModuleType) -> None:
     """Check an im2col function against the library's on several shapes, strides and paddings."""
-    im2col = _get_function(module, "im2col")
+    im2col = get_function(module, "im2col")
     for shape, (filter_h, filter_w), stride, pad in IM2COL_CASES:
         # every pixel a different positive number, so a value tells where it came from
         x = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64).reshape(shape)
@@ -113,8 +81,8 @@ def check_im2col(module: ModuleType) -> None:
         hint = (f": one row per window (N * out_h * out_w = {N} * {out_h} * {out_w}) and one "
                 f"column per value in a window (C * filter_h * filter_w = "
                 f"{C} * {filter_h} * {filter_w})")
-        got = _expect_array(im2col(x.copy(), filter_h, filter_w, stride, pad),
-                            expected.shape, call, hint)
+        got = expect_array(im2col(x.copy(), filter_h, filter_w, stride, pad),
+                           expected.shape, call, hint)
         wrong = np.argwhere(~np.isclose(got, expected, rtol=0, atol=1e-12))
         if len(wrong) == 0:
             continue
@@ -168,7 +136,7 @@ IM2COL = Exercise(
 
 def check_pooling_backward(module: ModuleType) -> None:
     """Check a max Pooling class: forward values against the library's, then dx numerically."""
-    Pooling = _get_class(module, "Pooling")
+    Pooling = get_class(module, "Pooling")
     rng = np.random.default_rng(CHECK_SEED)
     for shape, (pool_h, pool_w), stride, pad in POOLING_CASES:
         # all different and positive: no ties in a window, and the zero padding never wins
@@ -180,28 +148,22 @@ def check_pooling_backward(module: ModuleType) -> None:
             raise CheckFailed(f"{name} failed: {exc}. Keep the __init__ of the starter file, "
                               "which takes these arguments.") from exc
         expected = layers.Pooling(pool_h, pool_w, stride=stride, pad=pad).forward(x)
-        out = _expect_array(theirs.forward(x.copy()), expected.shape, f"{name}.forward(x)")
-        if not np.allclose(out, expected, rtol=0, atol=1e-12):
-            raise CheckFailed(
-                f"{name}.forward(x) is wrong (it was given: did it change?).\n"
-                f"  expected:\n{textwrap.indent(np.array2string(expected, precision=3), '    ')}"
-                f"\n  got:\n{textwrap.indent(np.array2string(out, precision=3), '    ')}"
-            )
+        expect_close(theirs.forward(x.copy()), expected, f"{name}.forward(x)",
+                     "(The forward pass was given: did it change?)",
+                     rtol=0, atol=1e-12, show_arrays=True)
         dout = rng.standard_normal(expected.shape)
         dx = theirs.backward(dout)
-        _expect_array(dx, shape, f"{name}.backward(dout)", " (the shape of x)")
+        expect_array(dx, shape, f"{name}.backward(dout)", " (the shape of x)")
 
         report = gradient_check(Pooling(pool_h, pool_w, stride, pad), [x], rng=rng,
                                 name=name, raise_on_failure=False)
-        if not report.passed:
-            worst = report.worst
-            assert worst is not None
+        try:
+            expect_gradients(report, {"input 0": f"dx of {name}"})
+        except CheckFailed as failure:
             raise CheckFailed(
-                f"dx of {name} is wrong: it disagrees with the numerical gradient.\n"
-                f"  worst element: {worst.describe()}\n"
-                f"  (the tolerance is {report.tolerance:.0e}; a numerical gradient of 0 means "
-                "x there is not the maximum of any window, so no gradient should reach it)"
-            )
+                f"{failure}\n  A numerical gradient of 0 means x there is not the maximum "
+                "of any window, so no gradient should reach it."
+            ) from None
 
 
 POOLING_BACKWARD = Exercise(

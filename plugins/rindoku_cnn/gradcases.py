@@ -1,7 +1,9 @@
-"""Gradient-check cases for Convolution, Pooling and SimpleConvNet.
+"""Gradient-check cases for the textbook and the fast layers, and both SimpleConvNets.
 
 Each case builds a layer and small float64 inputs from a generator: a few
 hundred numbers at most, so that all of them are checked in about a second.
+The textbook layers (:mod:`rindoku_cnn.layers`) and the fast ones
+(:mod:`rindoku_cnn.fast`) are checked on the same geometries.
 
 Max pooling has no derivative where two elements of a window are equal (or
 within ``h`` of each other): its inputs are a shuffled ladder of well-spaced
@@ -12,17 +14,18 @@ comes close to a window's maximum.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-from rindoku import GradientCase, Layer
+from rindoku import GradientCase
+from rindoku_cnn.fast import FastConvolution, FastPooling, FastSimpleConvNet
 from rindoku_cnn.layers import Convolution, Pooling
 from rindoku_cnn.models import SimpleConvNet
 
 __all__ = ["GRADIENT_CASES", "distinct_positive"]
 
-Built = tuple[Layer, list[Any]]
+Built = tuple[Any, list[Any]]  # a layer (see rindoku.protocols.Layer) and its inputs
 
 
 def distinct_positive(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -32,29 +35,34 @@ def distinct_positive(rng: np.random.Generator, shape: tuple[int, ...]) -> np.nd
     return ladder.reshape(shape)
 
 
-def _convolution(rng: np.random.Generator, stride: int, pad: int) -> Built:
+def _convolution(rng: np.random.Generator, cls: type, stride: int, pad: int) -> Built:
     W = rng.standard_normal((3, 2, 3, 3))
     b = rng.standard_normal(3)
     x = rng.standard_normal((2, 2, 5, 5))
-    return Convolution(W, b, stride=stride, pad=pad), [x]
+    return cls(W, b, stride=stride, pad=pad), [x]
 
 
-def _convolution_rectangular(rng: np.random.Generator) -> Built:
+def _convolution_rectangular(rng: np.random.Generator, cls: type) -> Built:
     # a 2 × 3 filter on a 5 × 6 image, stride 2 leaving a column out, padding 1
     W = rng.standard_normal((2, 2, 2, 3))
     b = rng.standard_normal(2)
     x = rng.standard_normal((2, 2, 5, 6))
-    return Convolution(W, b, stride=2, pad=1), [x]
+    return cls(W, b, stride=2, pad=1), [x]
 
 
-def _pooling(rng: np.random.Generator, pool: tuple[int, int], stride: int | None, pad: int,
-             mode: str) -> Built:
+def _pooling(rng: np.random.Generator, pool: tuple[int, int], stride: int, pad: int) -> Built:
     x = distinct_positive(rng, (2, 2, 5, 5))
-    return Pooling(*pool, stride=stride, pad=pad, mode=mode), [x]
+    return Pooling(*pool, stride=stride, pad=pad), [x]
 
 
-def _simple_conv_net(rng: np.random.Generator) -> Built:
-    net = SimpleConvNet(
+def _fast_pooling(rng: np.random.Generator, pool: tuple[int, int], stride: int, pad: int,
+                  mode: Literal["max", "average"]) -> Built:
+    x = distinct_positive(rng, (2, 2, 5, 5))
+    return FastPooling(*pool, stride=stride, pad=pad, mode=mode), [x]
+
+
+def _simple_conv_net(rng: np.random.Generator, cls: type[SimpleConvNet]) -> Built:
+    net = cls(
         input_dim=(1, 6, 6),
         conv_param={"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 1},
         hidden_size=5,
@@ -74,27 +82,38 @@ def _simple_conv_net(rng: np.random.Generator) -> Built:
     return net, [x, t]
 
 
+CONVOLUTIONS = [(1, 0), (1, 1), (2, 1), (3, 2)]
+"""(stride, pad) of the convolution cases, on a 5 × 5 image with 3 × 3 filters."""
+
+MAX_POOLS = [((2, 2), 2, 0), ((2, 2), 1, 0), ((3, 3), 2, 0), ((2, 2), 1, 1), ((2, 3), 2, 0)]
+"""(pool_h, pool_w), stride, pad of the max-pooling cases, on a 5 × 5 image."""
+
+
+def _pool_name(pool: tuple[int, int], stride: int, pad: int) -> str:
+    return f"{pool[0]}×{pool[1]}, stride {stride}" + (f", pad {pad}" if pad else "")
+
+
 GRADIENT_CASES: list[GradientCase] = [
-    GradientCase("Convolution", "Convolution", partial(_convolution, stride=1, pad=0)),
-    GradientCase("Convolution (pad 1)", "Convolution", partial(_convolution, stride=1, pad=1)),
-    GradientCase("Convolution (stride 2, pad 1)", "Convolution",
-                 partial(_convolution, stride=2, pad=1)),
-    GradientCase("Convolution (stride 3, pad 2)", "Convolution",
-                 partial(_convolution, stride=3, pad=2)),
-    GradientCase("Convolution (2×3 filter)", "Convolution", _convolution_rectangular),
-    GradientCase("Pooling (max 2×2)", "Pooling",
-                 partial(_pooling, pool=(2, 2), stride=None, pad=0, mode="max")),
-    GradientCase("Pooling (max 3×3, stride 2)", "Pooling",
-                 partial(_pooling, pool=(3, 3), stride=2, pad=0, mode="max")),
-    GradientCase("Pooling (max 2×2, stride 1, pad 1)", "Pooling",
-                 partial(_pooling, pool=(2, 2), stride=1, pad=1, mode="max")),
-    GradientCase("Pooling (max 2×3)", "Pooling",
-                 partial(_pooling, pool=(2, 3), stride=None, pad=0, mode="max")),
-    GradientCase("Pooling (average 2×2)", "Pooling",
-                 partial(_pooling, pool=(2, 2), stride=None, pad=0, mode="average")),
-    GradientCase("Pooling (average 3×3, stride 1, pad 1)", "Pooling",
-                 partial(_pooling, pool=(3, 3), stride=1, pad=1, mode="average")),
-    # every parameter; the images get no gradient (the first layer skips dx)
-    GradientCase("SimpleConvNet", "SimpleConvNet", _simple_conv_net, wrt=()),
+    *[GradientCase(f"{cls.__name__} (stride {stride}, pad {pad})", cls.__name__,
+                   partial(_convolution, cls=cls, stride=stride, pad=pad))
+      for cls in (Convolution, FastConvolution) for stride, pad in CONVOLUTIONS],
+    *[GradientCase(f"{cls.__name__} (2×3 filter)", cls.__name__,
+                   partial(_convolution_rectangular, cls=cls))
+      for cls in (Convolution, FastConvolution)],
+    *[GradientCase(f"Pooling ({_pool_name(pool, stride, pad)})", "Pooling",
+                   partial(_pooling, pool=pool, stride=stride, pad=pad))
+      for pool, stride, pad in MAX_POOLS],
+    *[GradientCase(f"FastPooling (max {_pool_name(pool, stride, pad)})", "FastPooling",
+                   partial(_fast_pooling, pool=pool, stride=stride, pad=pad, mode="max"))
+      for pool, stride, pad in MAX_POOLS],
+    GradientCase("FastPooling (average 2×2, stride 2)", "FastPooling",
+                 partial(_fast_pooling, pool=(2, 2), stride=2, pad=0, mode="average")),
+    GradientCase("FastPooling (average 3×3, stride 1, pad 1)", "FastPooling",
+                 partial(_fast_pooling, pool=(3, 3), stride=1, pad=1, mode="average")),
+    # every parameter; the images get no gradient (FastSimpleConvNet does not compute it)
+    GradientCase("SimpleConvNet", "SimpleConvNet",
+                 partial(_simple_conv_net, cls=SimpleConvNet), wrt=()),
+    GradientCase("FastSimpleConvNet", "FastSimpleConvNet",
+                 partial(_simple_conv_net, cls=FastSimpleConvNet), wrt=()),
 ]
-"""Convolution with several paddings and strides, max and average Pooling, SimpleConvNet."""
+"""Both convolutions with several paddings and strides, both poolings, both nets."""

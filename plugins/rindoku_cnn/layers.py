@@ -1,4 +1,4 @@
-"""The layers of the CNN chapter: Convolution and Pooling, and the tools beneath them.
+"""The layers of the CNN chapter as book 1 chapter 7 writes them: im2col, Convolution, Pooling.
 
 Images travel through a CNN as 4-D arrays (N, C, H, W): N images of C
 channels, each H × W.  A filter bank W has shape (FN, C, FH, FW): FN filters,
@@ -6,26 +6,21 @@ each with one FH × FW slice per input channel.
 
 ``im2col`` unrolls every window a filter visits into one row of a matrix, so
 that a convolution becomes one matrix product; ``col2im`` adds such rows back
-into an image and is what the backward pass needs.  ``unfold`` and ``fold``
-do the same with one column per window, image by image, the layout the
-Convolution layer computes with.  All four work for any padding and stride,
-without a loop over images or output pixels (``col2im`` and ``fold`` loop over
-the FH × FW offsets within a window only).  ``conv2d_naive`` is the definition
-written out with loops, to read and to test against.
+into an image and is what the backward pass needs.  Both are the book's
+(``common/util.py``), a loop over the FH × FW offsets within a window; the
+Convolution and Pooling layers are the book's too (``common/layers.py``), in
+its line order, with rindoku's ``params`` and ``grads`` (parallel lists,
+gradients written in place).  ``conv2d_naive`` is the definition written out
+with loops, to read and to test against.
 
-Every layer has ``params`` and ``grads`` (parallel lists, gradients written in
-place), a ``forward`` that checks its input's shape and remembers what the
-backward pass needs, and a ``backward(dout)`` that returns dx.
+The optimised forms of the same layers are in :mod:`rindoku_cnn.fast`.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
-from typing import Literal
+from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = [
     "Convolution",
@@ -34,9 +29,7 @@ __all__ = [
     "col2im",
     "conv2d_naive",
     "conv_output_size",
-    "fold",
     "im2col",
-    "unfold",
 ]
 
 
@@ -57,128 +50,6 @@ def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: in
     return (input_size + 2 * pad - filter_size) // stride + 1
 
 
-def _padded(x: np.ndarray, pad: int) -> np.ndarray:
-    """``x`` (N, C, H, W) with ``pad`` zeros around each image (``x`` itself if pad is 0)."""
-    if pad == 0:
-        return x
-    return np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], mode="constant")
-
-
-def unfold(
-    x: np.ndarray,
-    filter_h: int,
-    filter_w: int,
-    stride: int = 1,
-    pad: int = 0,
-    ones_row: bool = False,
-) -> np.ndarray:
-    """Unroll every filter window of ``x`` into a column, image by image.
-
-    x: (N, C, H, W).  Returns cols: (N, C * filter_h * filter_w, OH * OW), with
-    OH, OW the output size (:func:`conv_output_size`).  ``cols[n, :, i * OW + j]``
-    is the window of image ``n`` whose top-left corner is at ``(i * stride,
-    j * stride)`` of the padded image, channel by channel, each channel row by
-    row.  Per image this is the transpose of :func:`im2col`'s rows, and the
-    layout the Convolution layer computes with: the filters times ``cols[n]``
-    is then already image n's feature maps, (FN, OH * OW).
-
-    With ``ones_row`` a last row of ones is added, (N, C * filter_h * filter_w + 1,
-    OH * OW): the input of a bias, so that one matrix product adds it.
-    """
-    N, C, H, W = x.shape
-    out_h = conv_output_size(H, filter_h, stride, pad)
-    out_w = conv_output_size(W, filter_w, stride, pad)
-    size = C * filter_h * filter_w
-
-    img = _padded(x, pad)
-    # every window, as a view of img (no copy): (N, C, OH, OW, FH, FW)
-    windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))
-    windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
-
-    cols = np.empty((N, size + ones_row, out_h * out_w), dtype=x.dtype)
-    if ones_row:
-        cols[:, size] = 1
-    # the windows go into the first rows as (N, C, FH, FW, OH, OW): for each offset,
-    # a whole row of windows is read at once; the only copy is made here
-    cols[:, :size].reshape(N, C, filter_h, filter_w, out_h, out_w)[...] = windows.transpose(
-        0, 1, 4, 5, 2, 3)
-    return cols
-
-
-def fold(
-    cols: np.ndarray,
-    input_shape: tuple[int, int, int, int],
-    filter_h: int,
-    filter_w: int,
-    stride: int = 1,
-    pad: int = 0,
-) -> np.ndarray:
-    """Add the columns of ``cols`` back into images: the adjoint of :func:`unfold`.
-
-    cols: (N, C * filter_h * filter_w, OH * OW).  Returns (N, C, H, W) =
-    ``input_shape``.  A pixel covered by several windows receives the sum of
-    their values, which is exactly the gradient the pixel gets from all the
-    windows it took part in; the padding's share is dropped.  The loop runs
-    over the filter_h × filter_w offsets within a window only.
-    """
-    N, C, H, W = input_shape
-    out_h = conv_output_size(H, filter_h, stride, pad)
-    out_w = conv_output_size(W, filter_w, stride, pad)
-    # (N, C, FH, FW, OH, OW), contiguous, so that each offset reads whole rows
-    cols = np.ascontiguousarray(cols.reshape(N, C, filter_h, filter_w, out_h, out_w))
-
-    img = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
-    for y in range(filter_h):
-        y_max = y + stride * out_h
-        for x in range(filter_w):
-            x_max = x + stride * out_w
-            img[:, :, y:y_max:stride, x:x_max:stride] += cols[:, :, y, x, :, :]
-
-    return img[:, :, pad : H + pad, pad : W + pad]
-
-
-def im2col(
-    input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
-) -> np.ndarray:
-    """Unroll every filter window of ``input_data`` into a row of a 2-D array, as the book does.
-
-    input_data: (N, C, H, W).  Returns col: (N * OH * OW, C * filter_h * filter_w),
-    with OH, OW the output size (:func:`conv_output_size`).  Row ``(n * OH + i) * OW + j``
-    holds the window of image ``n`` whose top-left corner is at ``(i * stride,
-    j * stride)`` of the padded image, channel by channel, each channel row by row.
-    """
-    N, C, H, W = input_data.shape
-    out_h = conv_output_size(H, filter_h, stride, pad)
-    out_w = conv_output_size(W, filter_w, stride, pad)
-
-    img = _padded(input_data, pad)
-    # every window, as a view of img (no copy): (N, C, OH, OW, FH, FW)
-    windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))
-    windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
-    # one row per window: the only copy is made here
-    col = windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, -1)
-    return col
-
-
-def col2im(
-    col: np.ndarray,
-    input_shape: tuple[int, int, int, int],
-    filter_h: int,
-    filter_w: int,
-    stride: int = 1,
-    pad: int = 0,
-) -> np.ndarray:
-    """Add the rows of ``col`` back into images: the adjoint of :func:`im2col`, as in the book.
-
-    col: (N * OH * OW, C * filter_h * filter_w).  Returns (N, C, H, W) =
-    ``input_shape``; a pixel covered by several windows receives the sum of
-    their values.  The rows of one image are :func:`fold`'s columns.
-    """
-    N = input_shape[0]
-    cols = col.reshape(N, -1, col.shape[-1]).transpose(0, 2, 1)  # (N, C*FH*FW, OH*OW), a view
-    return fold(cols, input_shape, filter_h, filter_w, stride, pad)
-
-
 def conv2d_naive(
     x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0
 ) -> np.ndarray:
@@ -187,13 +58,13 @@ def conv2d_naive(
     x: (N, C, H, W), W: (FN, C, FH, FW), b: (FN,).  Returns (N, FN, OH, OW):
     each output pixel is the sum of a window of the padded input times a
     filter, plus the filter's bias.  Slow (Python loops over every image and
-    output pixel), and therefore clear: the reference the fast layer must match.
+    output pixel), and therefore clear: the reference the layers must match.
     """
-    N, C, H, Wd = x.shape
+    N, C, H, Wx = x.shape  # Wx: the width of x (W is the filters)
     FN, _, FH, FW = W.shape
     out_h = conv_output_size(H, FH, stride, pad)
-    out_w = conv_output_size(Wd, FW, stride, pad)
-    img = _padded(x, pad)
+    out_w = conv_output_size(Wx, FW, stride, pad)
+    img = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], "constant")
 
     out = np.zeros((N, FN, out_h, out_w), dtype=np.result_type(x, W, b))
     for n in range(N):
@@ -206,259 +77,201 @@ def conv2d_naive(
     return out
 
 
-def _expect_image_batch(layer: str, x: np.ndarray, channels: int | None = None) -> None:
-    """Raise ValueError unless ``x`` is (N, C, H, W) with ``channels`` channels."""
-    shape = np.shape(x)
-    if channels is None:
-        if len(shape) != 4:
-            raise ValueError(f"{layer}: expected input of shape (N, C, H, W), got {shape}")
-    elif len(shape) != 4 or shape[1] != channels:
-        raise ValueError(
-            f"{layer}: expected input of shape (N, {channels}, H, W) with {channels} "
-            f"channel(s), got {shape}"
-        )
+def im2col(
+    input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+) -> np.ndarray:
+    """Unroll every filter window of ``input_data`` into a row of a 2-D array.
+
+    input_data: (N, C, H, W).  Returns col: (N * OH * OW, C * filter_h * filter_w),
+    with OH, OW the output size (:func:`conv_output_size`).  Row ``(n * OH + i) * OW + j``
+    holds the window of image ``n`` whose top-left corner is at ``(i * stride,
+    j * stride)`` of the padded image, channel by channel, each channel row by row.
+
+    For each offset (y, x) within a window, the value of every window at that
+    offset is one strided slice of the padded images; the loop runs over the
+    filter_h × filter_w offsets only.
+    """
+    N, C, H, W = input_data.shape
+    out_h = (H + 2 * pad - filter_h) // stride + 1
+    out_w = (W + 2 * pad - filter_w) // stride + 1
+
+    img = np.pad(input_data, [(0, 0), (0, 0), (pad, pad), (pad, pad)], "constant")
+    col = np.zeros((N, C, filter_h, filter_w, out_h, out_w), dtype=img.dtype)
+
+    for y in range(filter_h):
+        y_max = y + stride * out_h
+        for x in range(filter_w):
+            x_max = x + stride * out_w
+            col[:, :, y, x, :, :] = img[:, :, y:y_max:stride, x:x_max:stride]
+
+    col = col.transpose(0, 4, 5, 1, 2, 3).reshape(N * out_h * out_w, -1)
+    return col
 
 
-def _expect_dout(layer: str, dout: np.ndarray, shape: tuple[int, ...]) -> None:
-    """Raise ValueError unless ``dout`` has the shape of the forward pass's output."""
-    if np.shape(dout) != shape:
-        raise ValueError(
-            f"{layer}.backward: expected dout of shape {shape} (the output of forward), "
-            f"got {np.shape(dout)}"
-        )
+def col2im(
+    col: np.ndarray,
+    input_shape: tuple[int, ...],
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+) -> np.ndarray:
+    """Add the rows of ``col`` back into images: the adjoint of :func:`im2col`.
+
+    col: (N * OH * OW, C * filter_h * filter_w).  Returns (N, C, H, W) =
+    ``input_shape``.  A pixel covered by several windows receives the sum of
+    their values, which is exactly the gradient the pixel gets from all the
+    windows it took part in; the padding's share is dropped.
+    """
+    N, C, H, W = input_shape
+    out_h = (H + 2 * pad - filter_h) // stride + 1
+    out_w = (W + 2 * pad - filter_w) // stride + 1
+    col = col.reshape(N, out_h, out_w, C, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
+
+    img = np.zeros((N, C, H + 2 * pad + stride - 1, W + 2 * pad + stride - 1), dtype=col.dtype)
+    for y in range(filter_h):
+        y_max = y + stride * out_h
+        for x in range(filter_w):
+            x_max = x + stride * out_w
+            img[:, :, y:y_max:stride, x:x_max:stride] += col[:, :, y, x, :, :]
+
+    return img[:, :, pad : H + pad, pad : W + pad]
 
 
 class Convolution:
-    """The convolution layer (畳み込み層): FN filters slid over the input.
+    """The convolution layer (畳み込み層): FN filters slid over the input, via im2col.
 
     x: (N, C, H, W), W: (FN, C, FH, FW), b: (FN,), out: (N, FN, OH, OW) with
     ``OH = (H + 2 pad - FH) // stride + 1`` (and OW alike).  Each output
     channel is a feature map (特徴マップ): how strongly one filter matches the
-    input at each position.  The windows are unrolled as in im2col, one
-    column per window (:func:`unfold`), so that the forward pass is one matrix
-    product per image, filters (FN, C·FH·FW) times windows (C·FH·FW, OH·OW),
-    and the backward pass is two, and a :func:`fold`.  The bias rides along
-    in the products as the weight of an input that is always 1 (a row of ones
-    under the windows): it is added in the forward product, and db comes out
-    of the backward one beside dW.
-
-    ``input_grad=False`` skips dx, for a first layer whose input (the images)
-    needs no gradient: ``backward`` then returns None and does half the work.
+    input at each position.  The forward pass is one matrix product, the
+    windows ``col`` (N·OH·OW, C·FH·FW) times the filters as columns ``col_W``
+    (C·FH·FW, FN); the backward pass is the Affine layer's on those two
+    matrices, and col2im puts the windows' gradients back into the image.
     """
 
-    def __init__(
-        self,
-        W: np.ndarray,
-        b: np.ndarray,
-        stride: int = 1,
-        pad: int = 0,
-        input_grad: bool = True,
-    ) -> None:
-        if np.ndim(W) != 4 or np.shape(b) != (np.shape(W)[0],):
-            raise ValueError(
-                f"Convolution: W must have shape (FN, C, FH, FW) and b shape (FN,), "
-                f"got {np.shape(W)} and {np.shape(b)}"
-            )
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
         self.params = [W, b]
         self.grads = [np.zeros_like(W), np.zeros_like(b)]
         self.stride = stride
         self.pad = pad
-        self.input_grad = input_grad
-        self.x_shape: tuple[int, ...] | None = None
-        self.cols = None  # unfold(x) with its row of ones, kept for dW and db
-        self.out_shape: tuple[int, ...] | None = None
+
+        # kept for the backward pass
+        self.x: Any = None
+        self.col: Any = None
+        self.col_W: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """Return the feature maps (N, FN, OH, OW); remember the unrolled windows."""
+        """Return the feature maps (N, FN, OH, OW); remember x, col and col_W."""
         W, b = self.params
         FN, C, FH, FW = W.shape
-        _expect_image_batch("Convolution", x, C)
-        N, _, H, Wd = x.shape
-        out_h = conv_output_size(H, FH, self.stride, self.pad)
-        out_w = conv_output_size(Wd, FW, self.stride, self.pad)
+        N, C, H, Wx = x.shape  # Wx: the width of x (W is the filters)
+        out_h = 1 + (H + 2 * self.pad - FH) // self.stride
+        out_w = 1 + (Wx + 2 * self.pad - FW) // self.stride
 
-        cols = unfold(x, FH, FW, self.stride, self.pad, ones_row=True)  # (N, C*FH*FW + 1, OH*OW)
-        # one filter per row, its bias last: the weight of the row of ones
-        col_W = np.concatenate([W.reshape(FN, -1), b.reshape(FN, 1)], axis=1)
-        out = np.matmul(col_W, cols)  # (N, FN, OH*OW), one product per image
-        out = out.reshape(N, FN, out_h, out_w)
+        col = im2col(x, FH, FW, self.stride, self.pad)
+        col_W = W.reshape(FN, -1).T
 
-        self.x_shape, self.cols, self.out_shape = x.shape, cols, out.shape
+        out = np.dot(col, col_W) + b
+        out = out.reshape(N, out_h, out_w, -1).transpose(0, 3, 1, 2)
+
+        self.x = x
+        self.col = col
+        self.col_W = col_W
+
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         """Write dW (FN, C, FH, FW) and db (FN,) into ``grads``; return dx (N, C, H, W)."""
         W, b = self.params
         FN, C, FH, FW = W.shape
-        _expect_dout("Convolution", dout, self.out_shape)
-        dout = dout.reshape(len(dout), FN, -1)  # (N, FN, OH*OW)
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
 
-        # (FN, C*FH*FW + 1): dW, and in the last column db, the sum of dout times 1
-        dW_db = np.matmul(dout, self.cols.transpose(0, 2, 1)).sum(axis=0)
-        self.grads[0][...] = dW_db[:, :-1].reshape(FN, C, FH, FW)
-        self.grads[1][...] = dW_db[:, -1]
-        if not self.input_grad:
-            return None
+        db = np.sum(dout, axis=0)
+        dW = np.dot(self.col.T, dout)
+        dW = dW.transpose(1, 0).reshape(FN, C, FH, FW)
 
-        dcols = np.matmul(W.reshape(FN, -1).T, dout)  # (N, C*FH*FW, OH*OW)
-        dx = fold(dcols, self.x_shape, FH, FW, self.stride, self.pad)
+        dcol = np.dot(dout, self.col_W.T)
+        dx = col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)
+
+        self.grads[0][...] = dW
+        self.grads[1][...] = db
         return dx
 
 
-def _offset_view(a: np.ndarray, axis: int, offset: int, stride: int, count: int) -> np.ndarray:
-    """The elements ``offset + stride * i`` (i < ``count``) of ``a`` along ``axis``, as a view."""
-    index = [slice(None)] * a.ndim
-    index[axis] = slice(offset, offset + stride * count, stride)
-    return a[tuple(index)]
-
-
 class Pooling:
-    """The pooling layer (プーリング層): the maximum or the mean of each window.
+    """Max pooling (Max プーリング) via im2col: the largest value of each window.
 
     x: (N, C, H, W), out: (N, C, OH, OW), each channel pooled on its own, with
-    ``OH = (H + 2 pad - pool_h) // stride + 1`` (and OW alike).  ``stride``
-    defaults to the pool size, so that the windows tile the image, as is usual.
-    Padding is filled with zeros, as in the book.  Pooling has no parameters.
+    ``OH = (H + 2 pad - pool_h) // stride + 1`` (and OW alike).  Padding is
+    filled with zeros.  Pooling has no parameters.  As in the book, ``stride``
+    defaults to 1; windows that tile the image need ``stride=pool_h``.  (The
+    book's forward leaves ``pad`` out of OH and OW, which breaks for pad > 0;
+    here it is in.)
 
-    ``mode="max"`` passes each window's gradient to its largest element (the
-    first one, row by row, if several are equal); ``mode="average"`` shares it
-    equally.
-
-    A window's maximum is the maximum of its rows' maxima, and its mean the
-    mean of its rows' means.  So the layer pools in two steps along one axis
-    each: along the width, every row of every window to one value, then along
-    the height.  A step loops over the offsets within a window, each time over
-    a strided view of the whole batch; the backward pass undoes the steps in
-    reverse order.  Where the windows do not overlap, which is the usual case,
-    it writes each gradient instead of adding it.
+    im2col unrolls the windows; a reshape makes one row per window and
+    channel, (N·OH·OW·C, pool_h·pool_w), whose maximum is the output and whose
+    ``argmax`` says where it was.  Going back, each window's gradient goes to
+    that element (the first one, row by row, where several are equal), and
+    col2im adds the rows back into the image.
     """
 
-    def __init__(
-        self,
-        pool_h: int,
-        pool_w: int,
-        stride: int | None = None,
-        pad: int = 0,
-        mode: Literal["max", "average"] = "max",
-    ) -> None:
-        if mode not in ("max", "average"):
-            raise ValueError(f"Pooling: mode must be 'max' or 'average', got {mode!r}")
+    def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
         self.pool_h = pool_h
         self.pool_w = pool_w
         self.stride = stride
         self.pad = pad
-        self.mode = mode
-        self.x_shape: tuple[int, ...] | None = None
-        self.steps = None  # max pooling keeps each step's input and output
 
-    def _strides(self) -> tuple[int, int]:
-        if self.stride is None:
-            return self.pool_h, self.pool_w
-        return self.stride, self.stride
-
-    def _plan(self, x_shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
-        """The two steps, in order: (axis, window size, stride, output length) each."""
-        N, C, H, W = x_shape
-        stride_h, stride_w = self._strides()
-        out_h = conv_output_size(H, self.pool_h, stride_h, self.pad)
-        out_w = conv_output_size(W, self.pool_w, stride_w, self.pad)
-        return [(3, self.pool_w, stride_w, out_w), (2, self.pool_h, stride_h, out_h)]
-
-    def _pool(self, a: np.ndarray, axis: int, size: int, stride: int, count: int) -> np.ndarray:
-        """Pool ``a`` along one axis: windows of ``size``, ``count`` of them, ``stride`` apart."""
-        combine = np.maximum if self.mode == "max" else np.add
-        views = [_offset_view(a, axis, k, stride, count) for k in range(size)]
-        out = views[0].copy() if size == 1 else combine(views[0], views[1])
-        for view in views[2:]:
-            combine(out, view, out=out)
-        if self.mode == "average":
-            out /= size
-        return out
-
-    def _unpool(
-        self, dout: np.ndarray, step: int, shape: tuple[int, ...]
-    ) -> np.ndarray:
-        """The backward pass of step ``step``: from ``dout`` to the gradient of its input."""
-        axis, size, stride, count = self._plan(self.x_shape)[step]
-        overlap = stride < size
-        # where the windows tile the axis exactly, every element is written: no zeros needed
-        tiled = stride == size and stride * count == shape[axis]
-        da = (np.empty if tiled else np.zeros)(shape, dtype=np.result_type(dout, np.float32))
-
-        if self.mode == "max":
-            a, out = self.steps[step]
-            shares = self._first_maxima(a, out, axis, size, stride, count)  # all or nothing
-        else:
-            shares = itertools.repeat(1.0 / size, size)  # an equal share for each
-        for k, share in enumerate(shares):
-            dview = _offset_view(da, axis, k, stride, count)
-            if overlap:
-                dview += dout * share
-            else:
-                np.multiply(dout, share, out=dview)
-        return da
-
-    @staticmethod
-    def _first_maxima(
-        a: np.ndarray, out: np.ndarray, axis: int, size: int, stride: int, count: int
-    ) -> Iterator[np.ndarray]:
-        """Yield, for each offset in turn, a mask of the windows whose maximum it holds.
-
-        Where several elements of a window equal its maximum, only the first
-        offset's mask is true there, so that the window's gradient goes to one.
-        """
-        taken = None  # the windows whose maximum an earlier offset holds
-        for k in range(size):
-            if taken is not None and k == size - 1:
-                yield ~taken  # the last offset: wherever no other one was the maximum
-                return
-            hit = _offset_view(a, axis, k, stride, count) == out
-            if taken is None:
-                taken = hit.copy()
-            else:
-                hit &= ~taken
-                taken |= hit
-            yield hit
+        self.x: Any = None
+        self.arg_max: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """Return the pooled maps (N, C, OH, OW)."""
-        _expect_image_batch("Pooling", x)
-        (axis_w, *width), (axis_h, *height) = self._plan(x.shape)
-        img = _padded(np.asarray(x, dtype=np.result_type(x, np.float32)), self.pad)
+        """Return the maximum of each window (N, C, OH, OW); remember x and the argmax."""
+        N, C, H, W = x.shape
+        out_h = 1 + (H + 2 * self.pad - self.pool_h) // self.stride
+        out_w = 1 + (W + 2 * self.pad - self.pool_w) // self.stride
 
-        rows = self._pool(img, axis_w, *width)  # (N, C, H + 2 pad, OW): each window row pooled
-        out = self._pool(rows, axis_h, *height)  # (N, C, OH, OW): then the rows of each window
+        col = im2col(x, self.pool_h, self.pool_w, self.stride, self.pad)
+        col = col.reshape(-1, self.pool_h * self.pool_w)
 
-        self.x_shape = x.shape
-        if self.mode == "max":
-            self.steps = [(img, rows), (rows, out)]
+        arg_max = np.argmax(col, axis=1)
+        out = np.max(col, axis=1)
+        out = out.reshape(N, out_h, out_w, C).transpose(0, 3, 1, 2)
+
+        self.x = x
+        self.arg_max = arg_max
+
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Return dx (N, C, H, W): each window's gradient to its maximum, or shared equally."""
-        N, C, H, W = self.x_shape
-        (_, _, _, out_w), (_, _, _, out_h) = self._plan(self.x_shape)
-        _expect_dout("Pooling", dout, (N, C, out_h, out_w))
-        padded_h, padded_w = H + 2 * self.pad, W + 2 * self.pad
+        """Return dx (N, C, H, W): each window's gradient goes to its maximum only."""
+        dout = dout.transpose(0, 2, 3, 1)
 
-        drows = self._unpool(dout, 1, (N, C, padded_h, out_w))
-        dimg = self._unpool(drows, 0, (N, C, padded_h, padded_w))
-        return dimg[:, :, self.pad : H + self.pad, self.pad : W + self.pad]
+        pool_size = self.pool_h * self.pool_w
+        dmax: Any = np.zeros((dout.size, pool_size), dtype=dout.dtype)
+        dmax[np.arange(self.arg_max.size), self.arg_max.flatten()] = dout.flatten()
+        dmax = dmax.reshape(dout.shape + (pool_size,))
+
+        dcol = dmax.reshape(dmax.shape[0] * dmax.shape[1] * dmax.shape[2], -1)
+        dx = col2im(dcol, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
+
+        return dx
 
 
 class Flatten:
     """Flattens each sample into a row: x (N, d1, d2, …) to out (N, d1 * d2 * …).
 
-    Between the last pooling layer and the first Affine layer (全結合層);
-    backward gives the gradient its original shape back.
+    Between the last pooling layer and the first Affine layer (全結合層), whose
+    input is (N, D); book 1's Affine does this reshape itself.  Backward gives
+    the gradient its original shape back.
     """
 
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.x_shape: tuple[int, ...] | None = None
+        self.x_shape: tuple[int, ...] = ()
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x`` as (N, -1)."""

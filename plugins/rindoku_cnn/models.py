@@ -1,4 +1,8 @@
-"""The chapter's model: SimpleConvNet, Conv → ReLU → Pool → Affine → ReLU → Affine → Softmax."""
+"""The chapter's model: SimpleConvNet, Conv → ReLU → Pool → Affine → ReLU → Affine → Softmax.
+
+The fast form, on the layers of :mod:`rindoku_cnn.fast`, is
+:class:`rindoku_cnn.fast.FastSimpleConvNet`.
+"""
 
 from __future__ import annotations
 
@@ -19,16 +23,18 @@ class SimpleConvNet:
     """A small convolutional network for classification, as in book 1 chapter 7.
 
     Convolution → ReLU → Pooling (max, 2 × 2, stride 2) → Affine → ReLU →
-    Affine → Softmax-with-Loss; a Flatten between the pooling and the first
-    Affine layer (全結合層) turns each sample's feature maps into one row.
-    x: (N, *input_dim) -> scores (N, output_size).
+    Affine → Softmax-with-Loss, the textbook layers of
+    :mod:`rindoku_cnn.layers` and :mod:`rindoku_backprop.layers`; a Flatten
+    between the pooling and the first Affine layer (全結合層) turns each
+    sample's feature maps into one row.  x: (N, *input_dim) -> scores
+    (N, output_size).  :class:`rindoku_cnn.fast.FastSimpleConvNet` is the
+    same net on the fast layers.
 
     ``conv_param`` overrides any of ``DEFAULT_CONV_PARAM``.  Weights are drawn
     from ``rng`` with standard deviation ``weight_init_std``, biases are zero.
     ``dtype`` (float64 by default) is the type of every parameter; inputs are
     converted to it.  ``params`` and ``grads`` gather the layers' own arrays:
-    W1, b1 (the filters), W2, b2, W3, b3.  The convolution is built with
-    ``input_grad=False``: nothing needs the gradient with respect to the images.
+    W1, b1 (the filters), W2, b2, W3, b3.
     """
 
     def __init__(
@@ -51,10 +57,11 @@ class SimpleConvNet:
             )
         filter_num = conv_param["filter_num"]
         filter_size = conv_param["filter_size"]
-        pad, stride = conv_param["pad"], conv_param["stride"]
+        filter_pad = conv_param["pad"]
+        filter_stride = conv_param["stride"]
         C, H, W = input_dim
-        conv_h = conv_output_size(H, filter_size, stride, pad)
-        conv_w = conv_output_size(W, filter_size, stride, pad)
+        conv_h = conv_output_size(H, filter_size, filter_stride, filter_pad)
+        conv_w = conv_output_size(W, filter_size, filter_stride, filter_pad)
         pool_output_size = filter_num * (conv_h // 2) * (conv_w // 2)
         if pool_output_size == 0:
             raise ValueError(
@@ -68,6 +75,7 @@ class SimpleConvNet:
         def weights(*shape: int) -> np.ndarray:
             return (weight_init_std * rng.standard_normal(shape)).astype(self.dtype)
 
+        # the weights
         W1 = weights(filter_num, C, filter_size, filter_size)
         b1 = np.zeros(filter_num, dtype=self.dtype)
         W2 = weights(pool_output_size, hidden_size)
@@ -75,8 +83,9 @@ class SimpleConvNet:
         W3 = weights(hidden_size, output_size)
         b3 = np.zeros(output_size, dtype=self.dtype)
 
-        self.layers = [
-            Convolution(W1, b1, stride=stride, pad=pad, input_grad=False),
+        # the layers
+        self.layers: list[Any] = [
+            Convolution(W1, b1, filter_stride, filter_pad),
             Relu(),
             Pooling(pool_h=2, pool_w=2, stride=2),
             Flatten(),
@@ -111,13 +120,10 @@ class SimpleConvNet:
         return loss
 
     def backward(self, dout: float = 1) -> None:
-        """Fill ``grads`` in place, last layer first.
-
-        The images need no gradient, so the first layer does not compute one.
-        """
-        dout = self.loss_layer.backward(dout)
+        """Fill ``grads`` in place, last layer first."""
+        dx = self.loss_layer.backward(dout)
         for layer in reversed(self.layers):
-            dout = layer.backward(dout)
+            dx = layer.backward(dx)
 
     def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int = 100) -> float:
         """The share of ``x`` classified as ``t`` (labels or one-hot), ``batch_size`` at a time.

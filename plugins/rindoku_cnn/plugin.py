@@ -22,8 +22,9 @@ def rindoku_chapter() -> Chapter:
         title_ja="畳み込みニューラルネットワーク",
         page=Path(__file__).resolve().parents[2] / "chapters" / "cnn.md",
         summary=(
-            "Convolution and pooling layers made fast with im2col, and a small "
-            "convolutional network that learns to read handwritten digits."
+            "Convolution and pooling layers with im2col as the book writes them, a fast "
+            "form of each, and a small convolutional network that learns to read "
+            "handwritten digits."
         ),
         source="Book 1 ch. 7",
         terms={
@@ -47,18 +48,19 @@ def rindoku_chapter() -> Chapter:
 
 @hookimpl
 def rindoku_layers() -> list[type]:
-    """The convolution and pooling layers, each covered by gradient-check cases."""
-    from rindoku_cnn import layers
+    """The book's Convolution and Pooling, and their fast forms, each gradient-checked."""
+    from rindoku_cnn import fast, layers
 
-    return [layers.Convolution, layers.Pooling]
+    return [layers.Convolution, layers.Pooling, fast.FastConvolution, fast.FastPooling]
 
 
 @hookimpl
 def rindoku_models() -> list[type]:
-    """SimpleConvNet."""
+    """SimpleConvNet, the book's, and FastSimpleConvNet, the same net on the fast layers."""
+    from rindoku_cnn.fast import FastSimpleConvNet
     from rindoku_cnn.models import SimpleConvNet
 
-    return [SimpleConvNet]
+    return [SimpleConvNet, FastSimpleConvNet]
 
 
 @hookimpl
@@ -86,7 +88,7 @@ def rindoku_datasets() -> list[Dataset]:
 
 @hookimpl
 def rindoku_gradient_cases() -> list[GradientCase]:
-    """Convolution with several paddings and strides, max and average Pooling, SimpleConvNet."""
+    """Both convolutions with several paddings and strides, both poolings, both nets."""
     from rindoku_cnn.gradcases import GRADIENT_CASES
 
     return GRADIENT_CASES
@@ -103,6 +105,7 @@ def rindoku_examples() -> list[Example]:
         Example("cnn.digits", "SimpleConvNet on the 8×8 handwritten digits", examples.digits),
         Example("cnn.filters", "The first-layer filters before and after training",
                 examples.filters),
+        Example("cnn.fast", "The textbook layers against the fast ones", examples.fast),
     ]
 
 

@@ -1,68 +1,54 @@
-"""The count-based method of book 2 chapter 2, vectorised.
+"""The count-based method of book 2 chapter 2, written as the book writes it.
 
-From a text to word vectors in four steps:
+From a text to word vectors, the book's ``common/util.py`` functions:
 
 1. :func:`preprocess` — the text as a corpus of word ids;
 2. :func:`create_co_matrix` — how often each word appears next to each other
-   word (the co-occurrence matrix, 共起行列);
-3. :func:`ppmi` — counts turned into positive pointwise mutual information,
-   which does not favour frequent words such as "the";
-4. :func:`truncated_svd` — the few directions that carry most of the matrix,
-   giving short, dense word vectors.
+   word (the co-occurrence matrix, 共起行列), counted with a loop over every
+   position of the corpus;
+3. :func:`cos_similarity` and :func:`most_similar` — how alike two words'
+   rows are, and the words most like a query word;
+4. :func:`ppmi` — counts turned into positive pointwise mutual information,
+   which does not favour frequent words such as "the", with a loop over every
+   cell of the matrix.
 
-The book writes steps 2 and 3 as Python loops over the corpus and over every
-cell of the matrix.  Here each is a handful of whole-array operations, and each
-has a sparse form (:mod:`scipy.sparse` CSR) for a real vocabulary, where almost
-every cell of the matrix is 0.  The step from counts to PPMI then touches only
-the non-zero cells.
+These are the reference: the names, arguments and lines are the book's.  On
+the Penn Treebank the two loops take over a minute, so the chapter's PTB
+examples use :mod:`rindoku_countbased.fast`, which computes the same matrices
+with whole-array operations and sparse matrices; the tests show both give the
+same numbers.  The SVD that shortens the vectors is NumPy's (the toy corpus) or
+ARPACK's (:func:`rindoku_countbased.fast.truncated_svd`).
 
-Beyond the book, the steps take the options that Levy, Goldberg and Dagan
-(2015) carried over from word2vec: neighbours weighted by their distance
-(:func:`distance_weights`), context distribution smoothing and shifted PPMI
-(:func:`ppmi`), and the singular values' weight and the context vectors
-(:func:`svd_word_vectors`).  Every option defaults to the book's setting;
-:class:`Settings` holds one choice of all of them, and :data:`TUNED_SETTINGS`
-the best found on PTB.
+Two deliberate differences from the book: :func:`preprocess` splits at any
+whitespace and returns an int32 corpus, and :func:`most_similar` sorts stably,
+so that words with equal similarity come in id order on every NumPy.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 
 import numpy as np
-from scipy import sparse as sp
-
-from rindoku_text.wordvectors import WordVectors
 
 __all__ = [
-    "BOOK_SETTINGS",
-    "TUNED_SETTINGS",
-    "WEIGHTINGS",
-    "Settings",
     "cos_similarity",
-    "count_based_vectors",
     "create_co_matrix",
-    "distance_weights",
     "most_similar",
     "ppmi",
     "preprocess",
-    "svd_word_vectors",
-    "truncated_svd",
 ]
 
 
 def preprocess(text: str) -> tuple[np.ndarray, dict[str, int], dict[int, str]]:
-    """Turn a text into ``(corpus, word_to_id, id_to_word)``, as the book does.
+    """Turn a text into ``(corpus, word_to_id, id_to_word)``.
 
     The text is lower-cased and a full stop becomes a word of its own; words
-    are split at spaces and numbered in order of first appearance.  ``corpus``
-    is the text as an int32 array of word ids.
+    are numbered in order of first appearance.  ``corpus`` is the text as a
+    1-D int32 array of word ids, (number of words,).
     """
     text = text.lower()
     text = text.replace(".", " .")
-    words = text.split()
+    words = text.split()  # the book: split(" "), which makes "" of a double space
 
     word_to_id: dict[str, int] = {}
     id_to_word: dict[int, str] = {}
@@ -73,346 +59,113 @@ def preprocess(text: str) -> tuple[np.ndarray, dict[str, int], dict[int, str]]:
             id_to_word[new_id] = word
 
     corpus = np.array([word_to_id[w] for w in words], dtype=np.int32)
+
     return corpus, word_to_id, id_to_word
 
 
-WEIGHTINGS = ("uniform", "linear", "harmonic")
-"""How :func:`create_co_matrix` can weigh a neighbour at distance d in a window of w."""
-
-
-def distance_weights(window_size: int, weighting: str = "uniform") -> np.ndarray:
-    """The weight of a neighbour at distance d = 1 … ``window_size``, as an array.
-
-    - ``"uniform"`` (the book): every neighbour in the window counts 1;
-    - ``"linear"`` (word2vec's dynamic window): (w − d + 1) / w, the chance that
-      a window size drawn uniformly from 1 … w reaches distance d;
-    - ``"harmonic"`` (GloVe): 1 / d.
-
-    Near neighbours say more about a word than far ones; the last two let a
-    wide window see far without counting the far words as much as the near.
-    """
-    if window_size < 1:
-        raise ValueError(f"window_size must be 1 or more, got {window_size}")
-    d = np.arange(1, window_size + 1, dtype=np.float64)
-    if weighting == "uniform":
-        return np.ones_like(d)
-    if weighting == "linear":
-        return (window_size - d + 1) / window_size
-    if weighting == "harmonic":
-        return 1 / d
-    raise ValueError(f"weighting must be one of {', '.join(map(repr, WEIGHTINGS))}, "
-                     f"got {weighting!r}")
-
-
-def create_co_matrix(
-    corpus: np.ndarray,
-    vocab_size: int,
-    window_size: int = 1,
-    *,
-    sparse: bool = False,
-    weighting: str = "uniform",
-) -> np.ndarray | sp.csr_matrix:
+def create_co_matrix(corpus: np.ndarray, vocab_size: int, window_size: int = 1) -> np.ndarray:
     """The co-occurrence matrix: ``C[i, j]`` counts word j within ``window_size`` of word i.
 
-    For every distance d = 1 … ``window_size`` the corpus is paired with itself
-    shifted by d: ``corpus[:-d]`` with ``corpus[d:]`` are the (word, word d to
-    its right) pairs, the same arrays swapped the (word, word d to its left)
-    pairs.  Counting all pairs at once replaces the book's loop over every
-    position of the corpus.
-
-    Returns a dense (vocab_size, vocab_size) int32 array, or with
-    ``sparse=True`` a :class:`scipy.sparse.csr_matrix` that stores only the
-    non-zero counts (PTB: under 1% of the 10,000 × 10,000 cells).  With a
-    ``weighting`` other than the book's ``"uniform"``, a pair at distance d
-    adds its weight from :func:`distance_weights` instead of 1, and the
-    matrix is float64.
+    corpus: word ids (number of words,).  Returns C, int32
+    (vocab_size, vocab_size): for every position of the corpus, the words up
+    to ``window_size`` places to its left and to its right are counted in the
+    row of the word there.
     """
-    weights = distance_weights(window_size, weighting)
-    weighted = weighting != "uniform"
-    # each pair is one number, i·vocab_size + j; weighted, with its distance d - 1 as a
-    # last digit (base window_size); int32 where it fits, which sorts several times faster
-    digits = window_size if weighted else 1
-    fits = vocab_size * vocab_size * digits <= np.iinfo(np.int32).max
-    ids = np.asarray(corpus).astype(np.int32 if fits else np.int64)
-    pairs = []
-    for d in range(1, window_size + 1):
-        left, right, digit = ids[:-d], ids[d:], d - 1 if weighted else 0
-        pairs.append((left * vocab_size + right) * digits + digit)  # the word d to the right
-        pairs.append((right * vocab_size + left) * digits + digit)  # and the word d to the left
-    pairs = np.concatenate(pairs)
+    corpus_size = len(corpus)
+    co_matrix = np.zeros((vocab_size, vocab_size), dtype=np.int32)
 
-    if not sparse:
-        counts = np.bincount(pairs, minlength=vocab_size * vocab_size * digits)
-        counts = counts.reshape(vocab_size, vocab_size, digits)
-        return counts @ weights if weighted else counts[..., 0].astype(np.int32)
+    for idx, word_id in enumerate(corpus):
+        for i in range(1, window_size + 1):
+            left_idx = idx - i
+            right_idx = idx + i
 
-    # the distinct cells in row-major order, and how often each occurs
-    cells, counts = np.unique(pairs, return_counts=True)
-    if weighted:  # add up the weighted counts of each cell's distances
-        cells, distance = np.divmod(cells, digits)
-        first = np.flatnonzero(np.diff(cells, prepend=-1))
-        cells, counts = cells[first], np.add.reduceat(counts * weights[distance], first)
-    else:
-        counts = counts.astype(np.int32)
-    row_of_cell, col_of_cell = np.divmod(cells, vocab_size)
-    indptr = np.zeros(vocab_size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of_cell, minlength=vocab_size), out=indptr[1:])
-    return sp.csr_matrix(
-        (counts, col_of_cell.astype(np.int32), indptr), shape=(vocab_size, vocab_size)
-    )
+            if left_idx >= 0:
+                left_word_id = corpus[left_idx]
+                co_matrix[word_id, left_word_id] += 1
+
+            if right_idx < corpus_size:
+                right_word_id = corpus[right_idx]
+                co_matrix[word_id, right_word_id] += 1
+
+    return co_matrix
 
 
 def cos_similarity(x: np.ndarray, y: np.ndarray, eps: float = 1e-8) -> float:
-    """The cosine similarity of two vectors: x·y / (‖x‖ ‖y‖).
+    """The cosine similarity of two vectors (n,) and (n,): x·y / (‖x‖ ‖y‖).
 
     ``eps`` is added to each length, so that a zero vector gives 0, not a
     division by zero.
     """
     nx = x / (np.sqrt(np.sum(x**2)) + eps)
     ny = y / (np.sqrt(np.sum(y**2)) + eps)
-    return float(np.dot(nx, ny))
+    return np.dot(nx, ny)  # type: ignore[no-any-return]
 
 
 def most_similar(
     query: str,
-    word_to_id: dict[str, int],
-    id_to_word: dict[int, str],
+    word_to_id: Mapping[str, int],
+    id_to_word: Mapping[int, str],
     word_matrix: np.ndarray,
     top: int = 5,
-) -> list[tuple[str, float]]:
-    """Print the ``top`` words most similar to ``query``, as the book does; return them.
+) -> None:
+    """Print the ``top`` words most similar to ``query``, most similar first.
 
-    The similarity is the cosine similarity of the words' rows of
-    ``word_matrix``; the work is done by :meth:`rindoku_text.wordvectors.WordVectors.most_similar`,
-    which every word-vector chapter shares.
+    word_matrix: one row per word id, (vocabulary size, dimensions).  The
+    similarity is the cosine similarity of the rows, computed for every word
+    of the vocabulary; the query itself is skipped.  Words with equal
+    similarity come in id order (the book's plain ``argsort()`` leaves that
+    order to the sorting algorithm).
     """
     if query not in word_to_id:
         print(f"{query} is not found")
-        return []
-    print(f"\n[query] {query}")
-    found = WordVectors(word_matrix, word_to_id, id_to_word).most_similar(query, top)
-    for word, similarity in found:
-        print(f" {word}: {similarity:.4f}")
-    return found
+        return
+
+    print("\n[query] " + query)
+    query_id = word_to_id[query]
+    query_vec = word_matrix[query_id]
+
+    vocab_size = len(id_to_word)
+
+    similarity = np.zeros(vocab_size)
+    for i in range(vocab_size):
+        similarity[i] = cos_similarity(word_matrix[i], query_vec)
+
+    count = 0
+    for i in (-1 * similarity).argsort(kind="stable"):
+        if id_to_word[i] == query:
+            continue
+        print(f" {id_to_word[i]}: {similarity[i]}")
+
+        count += 1
+        if count >= top:
+            return
 
 
-def ppmi(
-    C: np.ndarray | sp.spmatrix, eps: float = 1e-8, *, cds: float = 1.0, shift: float = 1.0
-) -> np.ndarray | sp.csr_matrix:
-    """Positive pointwise mutual information of a co-occurrence matrix.
+def ppmi(C: np.ndarray, verbose: bool = False, eps: float = 1e-8) -> np.ndarray:
+    """Positive pointwise mutual information of a co-occurrence matrix C (V, V).
 
-    With N the sum of all counts, S[i] the sum of row i and S'[j] the sum of
-    column j (the same numbers for the book's symmetric matrix),
+    With N the sum of all counts and S[i] the count of word i (the sum of
+    column i, the same as row i for a symmetric C),
 
-        PMI(i, j) = log2(C[i, j] · N / (S[i] · S'[j])),   PPMI(i, j) = max(0, PMI(i, j)).
+        PMI(i, j) = log2(C[i, j] · N / (S[i] · S[j])),   M[i, j] = max(0, PMI(i, j)).
 
-    ``eps`` is added inside the logarithm as in the book.  A cell with
-    ``C[i, j] == 0`` has PMI = -inf and so PPMI 0: only the non-zero cells are
-    computed.  A dense C gives a dense float32 array; a sparse C a float32 CSR
-    matrix without the cells that became 0.
-
-    Two options, both off by default (Levy, Goldberg and Dagan 2015):
-
-    - ``cds`` (context distribution smoothing): the context j's probability
-      S'[j] / N becomes S'[j]^cds / Σ S'^cds.  With 0.75, as word2vec samples
-      its negatives, rare contexts look less rare, so they no longer get the
-      largest PMI by chance.
-    - ``shift`` (shifted PPMI): max(0, PMI − log2 shift), which keeps only the
-      pairs seen more than ``shift`` times as often as chance; word2vec with
-      ``shift`` negative samples factorises PMI − log ``shift``.
+    ``eps`` keeps ``log2`` away from 0 where C[i, j] is 0.  Returns M, float32
+    (V, V).  Every cell is visited in turn; with ``verbose`` the progress is
+    printed every 1% of the cells.
     """
-    if shift < 1:
-        raise ValueError(f"shift must be 1 or more (1 is no shift), got {shift}")
-    sparse_input = sp.issparse(C)
-    if sparse_input:
-        C = sp.csr_matrix(C)
-        if not C.has_canonical_format:  # repeated cells would be counted apart
-            C = C.copy()
-            C.sum_duplicates()
-        S_row = np.asarray(C.sum(axis=1), dtype=np.float64).ravel()
-        S_col = np.asarray(C.sum(axis=0), dtype=np.float64).ravel()
-        i = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
-        j, counts = C.indices, C.data
-    else:
-        C = np.asarray(C)
-        S_row = C.sum(axis=1, dtype=np.float64)
-        S_col = C.sum(axis=0, dtype=np.float64)
-        i, j = np.nonzero(C)
-        counts = C[i, j]
+    M = np.zeros_like(C, dtype=np.float32)
+    N = np.sum(C)
+    S = np.sum(C, axis=0)
+    total = C.shape[0] * C.shape[1]
+    cnt = 0
 
-    N = float(S_row.sum())
-    if cds != 1.0:  # P(j) = S'[j] / N becomes S'[j]^cds / Σ S'^cds: the same formula
-        S_col = S_col**cds
-        N = float(S_col.sum())  # with S' and its sum N replaced
-    pmi = np.log2(counts * N / (S_row[i] * S_col[j]) + eps)
-    if shift != 1.0:
-        pmi -= np.log2(shift)
-    positive = np.maximum(pmi, 0).astype(np.float32)
+    for i in range(C.shape[0]):
+        for j in range(C.shape[1]):
+            pmi = np.log2(C[i, j] * N / (S[j] * S[i]) + eps)
+            M[i, j] = max(0, pmi)
 
-    if sparse_input:
-        M = sp.csr_matrix((positive, C.indices.copy(), C.indptr.copy()), shape=C.shape)
-        M.eliminate_zeros()
-        return M
-    M = np.zeros(C.shape, dtype=np.float32)
-    M[i, j] = positive
+            if verbose:
+                cnt += 1
+                if cnt % (total // 100 + 1) == 0:
+                    print(f"{100 * cnt / total:.1f}% done")
     return M
-
-
-def truncated_svd(
-    M: np.ndarray | sp.spmatrix, k: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``k`` largest singular values of M (n, m) and their vectors: U (n, k), S (k,), Vt (k, m).
-
-    A sparse matrix goes to ARPACK (:func:`scipy.sparse.linalg.svds`) in
-    float64 with its default tolerance, machine precision, so the result is the
-    exact top-k SVD whatever the start vector, which is drawn from ``rng``: the
-    start changes how quickly ARPACK gets there, not where.  A dense matrix
-    goes to LAPACK (:func:`numpy.linalg.svd`).  The singular values come
-    largest first, and each singular vector's sign is fixed by
-    :func:`sklearn.utils.extmath.svd_flip` (its largest entry in ``U`` is
-    positive), so the same matrix always gives the same vectors.
-
-    ARPACK's own work is many small matrix-vector steps; it runs with one BLAS
-    thread, which is about as fast as several on an idle machine and many
-    times faster on a busy one, where waiting threads spin.
-    """
-    from scipy.sparse.linalg import svds
-    from sklearn.utils.extmath import svd_flip
-    from threadpoolctl import threadpool_limits
-
-    n = min(M.shape)
-    if not 1 <= k <= n:
-        raise ValueError(f"k must be between 1 and {n} for a matrix of shape {M.shape}, got {k}")
-    if sp.issparse(M) and k < n:
-        v0 = rng.uniform(-1.0, 1.0, size=n)
-        with threadpool_limits(limits=1, user_api="blas"):
-            U, S, Vt = svds(sp.csr_matrix(M, dtype=np.float64), k=k, v0=v0)
-        order = np.argsort(S)[::-1]  # svds gives them smallest first
-        U, S, Vt = U[:, order], S[order], Vt[order]
-    else:
-        dense = M.toarray() if sp.issparse(M) else np.asarray(M)
-        U, S, Vt = np.linalg.svd(dense.astype(np.float64), full_matrices=False)
-        U, S, Vt = U[:, :k], S[:k], Vt[:k]
-    U, Vt = svd_flip(U, Vt)
-    return U, S, Vt
-
-
-def svd_word_vectors(
-    U: np.ndarray, S: np.ndarray, Vt: np.ndarray, eig: float = 1.0, add_contexts: bool = False
-) -> np.ndarray:
-    """Word vectors from a truncated SVD ``U, S, Vt``: the rows of U·S^eig, float32.
-
-    ``eig`` weighs the dimensions by their singular values (the eigenvalue
-    weighting of Levy et al.): 1 gives U·S, this chapter's choice; 0 gives U,
-    the book's, where every dimension counts alike; 0.5 is half-way.  With
-    ``add_contexts`` each word's context vector, its row of V·S^eig, is added
-    (W + C): the matrix was factorised into words times contexts, and both
-    halves describe the word.
-    """
-    vectors = U * S**eig
-    if add_contexts:
-        vectors = vectors + Vt.T * S**eig
-    return vectors.astype(np.float32)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every choice :func:`count_based_vectors` makes; the defaults are the book's.
-
-    The fields are its keyword arguments, so that
-    ``count_based_vectors(corpus, word_to_id, id_to_word, rng, **settings.options())``
-    runs them.
-    """
-
-    window_size: int = 2
-    wordvec_size: int = 100
-    weighting: str = "uniform"
-    cds: float = 1.0
-    shift: float = 1.0
-    eig: float = 1.0
-    add_contexts: bool = False
-
-    def options(self) -> dict[str, int | float | str | bool]:
-        """The settings as keyword arguments."""
-        return asdict(self)
-
-    def describe(self) -> str:
-        """The settings in a few words: "window 6 (harmonic), cds 0.75, U·S^0.5, 100 dims"."""
-        parts = [f"window {self.window_size}"
-                 + ("" if self.weighting == "uniform" else f" ({self.weighting})")]
-        if self.cds != 1:
-            parts.append(f"cds {self.cds:g}")
-        if self.shift != 1:
-            parts.append(f"shift {self.shift:g}")
-        vectors = {0: "U", 1: "U·S"}.get(self.eig, f"U·S^{self.eig:g}")
-        parts.append(vectors + (" + contexts" if self.add_contexts else ""))
-        parts.append(f"{self.wordvec_size} dims")
-        return ", ".join(parts)
-
-
-BOOK_SETTINGS = Settings()
-"""The book's settings: window 2, PPMI, the top 100 singular vectors (here scaled, U·S)."""
-
-TUNED_SETTINGS = Settings(window_size=6, weighting="harmonic", cds=0.75, eig=0.5)
-"""The best settings found on PTB for both benchmarks at once, still 100 dimensions.
-
-A window of 6 weighted by 1/d, context distribution smoothing with 0.75 and
-vectors U·S^0.5; no shift and no context vectors, either of which lowers both
-scores here (the ``countbased.settings`` example shows each step).
-"""
-
-
-def count_based_vectors(
-    corpus: np.ndarray,
-    word_to_id: dict[str, int],
-    id_to_word: dict[int, str],
-    rng: np.random.Generator,
-    window_size: int = 2,
-    wordvec_size: int = 100,
-    log: Callable[[str], None] | None = None,
-    *,
-    weighting: str = "uniform",
-    cds: float = 1.0,
-    shift: float = 1.0,
-    eig: float = 1.0,
-    add_contexts: bool = False,
-) -> tuple[WordVectors, dict[str, float]]:
-    """The whole method on a real corpus: sparse co-occurrence, PPMI, top-k SVD.
-
-    The word vectors are the rows of U·S (the left singular vectors scaled by
-    their singular values): on PTB they score better on both benchmarks than
-    U alone, which the book uses.  Returns the vectors, as float32, and the
-    seconds each stage took; ``log``, if given, gets one line per stage.
-
-    The keyword-only options, all off by default, are those of
-    :func:`create_co_matrix` (``weighting``), :func:`ppmi` (``cds``, ``shift``)
-    and :func:`svd_word_vectors` (``eig``, ``add_contexts``).
-    """
-    seconds: dict[str, float] = {}
-    vocab_size = len(word_to_id)
-
-    def stage(name: str, start: float, detail: str) -> None:
-        seconds[name] = time.perf_counter() - start
-        if log is not None:
-            log(f"{name:<14} {seconds[name]:6.2f} s   {detail}")
-
-    start = time.perf_counter()
-    C = create_co_matrix(corpus, vocab_size, window_size, sparse=True, weighting=weighting)
-    stage("co-occurrence", start,
-          f"window {window_size}"
-          + ("" if weighting == "uniform" else f" ({weighting} weights)")
-          + f": {vocab_size:,} x {vocab_size:,}, {C.nnz:,} non-zero cells "
-          f"({C.nnz / vocab_size**2:.2%})")
-
-    start = time.perf_counter()
-    W = ppmi(C, cds=cds, shift=shift)
-    options = "".join([f", cds {cds:g}" if cds != 1 else "",
-                       f", shift {shift:g}" if shift != 1 else ""])
-    stage("PPMI", start, f"{W.nnz:,} positive cells{options}")
-
-    start = time.perf_counter()
-    U, S, Vt = truncated_svd(W, wordvec_size, rng)
-    matrix = svd_word_vectors(U, S, Vt, eig, add_contexts)
-    stage("SVD", start, f"top {wordvec_size} singular values, {S[0]:.1f} down to {S[-1]:.1f}")
-
-    return WordVectors(matrix, word_to_id, id_to_word), seconds

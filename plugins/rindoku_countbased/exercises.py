@@ -1,7 +1,7 @@
 """The chapter's exercises: the co-occurrence matrix and PPMI.
 
-Each check runs the member's function and the library's
-(:mod:`rindoku_countbased.countbased`) on the toy corpus and on a random
+Each check runs the member's function and the book's
+(:mod:`rindoku_countbased.countbased`, loops and all) on the toy corpus and on a random
 corpus, with windows of 1, 2 and 3, and stops at the first case that
 differs.  The message names the first wrong cell by its row word and column
 word, with the expected value and the one computed, and says what the
@@ -10,14 +10,14 @@ mistake most likely is when it recognises it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 
 from rindoku import CheckFailed, Exercise
+from rindoku.checks import expect_array, get_function
 from rindoku_countbased import countbased
 from rindoku_countbased.datasets import TOY_TEXT, load_toy_corpus
 
@@ -35,14 +35,6 @@ WINDOWS = (1, 2, 3)
 # -- what both checks need -------------------------------------------------------------
 
 
-def _get_function(module: ModuleType, name: str) -> Callable[..., Any]:
-    """Return the function ``name`` defined in the member's module."""
-    function = getattr(module, name, None)
-    if not callable(function):
-        raise CheckFailed(f"your file defines no function {name}")
-    return function
-
-
 def _corpora() -> Iterator[tuple[str, np.ndarray, list[str]]]:
     """The toy corpus, then a random one of 60 words over a vocabulary of 9.
 
@@ -56,16 +48,6 @@ def _corpora() -> Iterator[tuple[str, np.ndarray, list[str]]]:
     words = ["w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"]
     corpus = np.concatenate([rng.permutation(vocab_size), rng.integers(0, vocab_size, 51)])
     yield "a random corpus of 60 words (w0 … w8)", corpus.astype(np.int32), words
-
-
-def _as_square(value: Any, size: int, what: str) -> np.ndarray:
-    """``value`` as an array, or a CheckFailed that says what came back instead."""
-    if value is None:
-        raise CheckFailed(f"{what} returned None: end the function with a return statement")
-    array = np.asarray(value)
-    if array.shape != (size, size):
-        raise CheckFailed(f"{what} returned shape {array.shape}; expected ({size}, {size})")
-    return array
 
 
 def _first_wrong_cell(got: np.ndarray, expected: np.ndarray, close: bool) -> tuple[int, int] | None:
@@ -105,16 +87,16 @@ def _repeats_lost(corpus: np.ndarray, vocab_size: int, window_size: int) -> np.n
 
 
 def check_co_matrix(module: ModuleType) -> None:
-    """Check create_co_matrix against the library's on two corpora and three windows."""
-    create_co_matrix = _get_function(module, "create_co_matrix")
+    """Check create_co_matrix against the book's on two corpora and three windows."""
+    create_co_matrix = get_function(module, "create_co_matrix")
     for name, corpus, words in _corpora():
         vocab_size = len(words)
         for window_size in WINDOWS:
             call = (f"create_co_matrix({name}, vocab_size={vocab_size}, "
                     f"window_size={window_size})")
             given = corpus.copy()
-            got = _as_square(create_co_matrix(given, vocab_size, window_size=window_size),
-                             vocab_size, call)
+            got = expect_array(create_co_matrix(given, vocab_size, window_size=window_size),
+                               (vocab_size, vocab_size), call)
             if not np.array_equal(given, corpus):
                 raise CheckFailed(f"{call} changed the corpus it was given: only read it")
             expected = countbased.create_co_matrix(corpus, vocab_size, window_size)
@@ -159,7 +141,7 @@ CO_MATRIX = Exercise(
         "without one: for a distance $d$, the arrays `corpus[:-d]` and `corpus[d:]` "
         "line up every word with the word $d$ places to its right, and `np.add.at` "
         "adds 1 at every (row, column) pair, repeated pairs included. "
-        "The check compares your matrix with the library's on the toy corpus and on a "
+        "The check compares your matrix with the book's on the toy corpus and on a "
         "random corpus, for windows of 1, 2 and 3."
     ),
     solution_file=SOLUTIONS / "co_matrix.py",
@@ -179,15 +161,15 @@ CO_MATRIX = Exercise(
 
 
 def check_ppmi(module: ModuleType) -> None:
-    """Check ppmi against the library's on the co-occurrence matrices of two corpora."""
-    ppmi = _get_function(module, "ppmi")
+    """Check ppmi against the book's on the co-occurrence matrices of two corpora."""
+    ppmi = get_function(module, "ppmi")
     for name, corpus, words in _corpora():
         vocab_size = len(words)
         for window_size in WINDOWS:
             C = countbased.create_co_matrix(corpus, vocab_size, window_size)
             call = f"ppmi(C) for {name} with window_size={window_size}"
             given = C.copy()
-            got = _as_square(ppmi(given), vocab_size, call)
+            got = expect_array(ppmi(given), (vocab_size, vocab_size), call)
             if not np.array_equal(given, C):
                 raise CheckFailed(f"{call} changed C: compute with new arrays instead")
             expected = countbased.ppmi(C).astype(np.float64)
@@ -229,7 +211,7 @@ PPMI = Exercise(
         "`eps` inside the logarithm so that `log2` never sees 0. Every word of the "
         "check's corpora occurs, so no $S(i)$ is 0. The book loops over every cell; "
         "whole-array operations do it in two lines. The check compares your `M` with "
-        "the library's for the toy corpus and a random corpus, windows 1 to 3."
+        "the book's for the toy corpus and a random corpus, windows 1 to 3."
     ),
     solution_file=SOLUTIONS / "ppmi.py",
     check=check_ppmi,

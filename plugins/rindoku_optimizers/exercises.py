@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from rindoku import CheckFailed, Exercise
+from rindoku.checks import get_class
 from rindoku_optimizers import optimizers
 
 __all__ = ["ADAM", "EXERCISES", "MOMENTUM", "check_adam", "check_momentum"]
@@ -37,14 +38,6 @@ TOLERANCE = 1e-4
 
 
 # -- what both checks need ---------------------------------------------------------
-
-
-def _get_class(module: ModuleType, name: str) -> type:
-    """Return the class ``name`` defined in the member's module."""
-    cls = getattr(module, name, None)
-    if not isinstance(cls, type):
-        raise CheckFailed(f"your file defines no class {name}")
-    return cls
 
 
 def _build(cls: type, hyperparameters: dict[str, float]) -> Any:
@@ -145,7 +138,7 @@ def _compare_runs(cls: type, reference: type, hyperparameters: dict[str, float])
 
 def check_momentum(module: ModuleType) -> None:
     """Check a Momentum class against the library's over several steps, in place."""
-    Momentum = _get_class(module, "Momentum")
+    Momentum = get_class(module, "Momentum")
     _compare_runs(Momentum, optimizers.Momentum, {"lr": 0.1, "momentum": 0.8})
 
 
@@ -184,7 +177,7 @@ MOMENTUM = Exercise(
 
 def check_adam(module: ModuleType) -> None:
     """Check an Adam class, bias correction included, against the library's, in place."""
-    Adam = _get_class(module, "Adam")
+    Adam = get_class(module, "Adam")
     hyperparameters = {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-8}
     _compare_runs(Adam, optimizers.Adam, hyperparameters)
 

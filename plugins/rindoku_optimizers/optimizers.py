@@ -1,5 +1,9 @@
 """The optimizers of book 1 chapter 6: six ways to update the weights from their gradients.
 
+``SGD`` is the backprop chapter's (:mod:`rindoku_backprop.optimizer`), where
+book 2 introduces it to train the two-layer net; it is imported here so that
+all six can be had from this module, and the optimizers chapter registers it.
+
 Every optimizer has one method, ``update(params, grads)``: ``params`` and
 ``grads`` are parallel lists of arrays (a model's ``params`` and ``grads``),
 and each array of ``params`` is changed **in place**, because the layers keep
@@ -15,26 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from rindoku_backprop.optimizer import SGD
+
 __all__ = ["SGD", "AdaGrad", "Adam", "Momentum", "Nesterov", "RMSprop"]
-
-
-class SGD:
-    """Stochastic gradient descent (確率的勾配降下法).
-
-    W ← W - η ∂L/∂W
-
-    A step of fixed size against the gradient.  Simple, but where the slope is
-    steep in one direction and shallow in another, the gradient does not point
-    at the minimum, and SGD zigzags towards it.
-    """
-
-    def __init__(self, lr: float = 0.01) -> None:
-        self.lr = lr
-
-    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        """Take one step: every array of ``params`` is changed in place."""
-        for i in range(len(params)):
-            params[i] -= self.lr * grads[i]
 
 
 class Momentum:

@@ -49,11 +49,16 @@ def rindoku_chapter() -> Chapter:
 
 @hookimpl
 def rindoku_optimizers() -> list[type]:
-    """The six optimizers, in the order the page introduces them."""
+    """The six optimizers, in the order the page introduces them.
+
+    ``SGD`` is defined in the backprop chapter, which uses it but does not
+    register it: it is registered once, here, with the other five.
+    """
+    from rindoku_backprop.optimizer import SGD
     from rindoku_optimizers import optimizers
 
     return [
-        optimizers.SGD,
+        SGD,
         optimizers.Momentum,
         optimizers.Nesterov,
         optimizers.AdaGrad,

@@ -4,14 +4,14 @@ Each method turns one corpus into a :class:`~rindoku_text.wordvectors.WordVector
 
 * the count-based method of the countbased chapter (co-occurrence, PPMI,
   SVD), with the book's settings and with the tuned ones
-  (:data:`~rindoku_countbased.countbased.BOOK_SETTINGS`,
-  :data:`~rindoku_countbased.countbased.TUNED_SETTINGS`);
+  (:data:`~rindoku_countbased.fast.BOOK_SETTINGS`,
+  :data:`~rindoku_countbased.fast.TUNED_SETTINGS`);
 * CBOW and skip-gram on their fast paths, with the book's settings (window 5,
   100 dimensions, 5 negatives), trained by the kernel's Trainer.
 
 :func:`compare` times each one and scores it on the analogy questions and
-WordSim353; :func:`comparison_table` prints the results as one table and
-:func:`plot_neighbours` draws each method's nearest words to a few queries.
+WordSim353; :func:`comparison_table` prints the results as one table.  The
+figures of the comparison are drawn by :mod:`rindoku_skipgram.figures`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from rindoku.trainer import Trainer
 from rindoku_cbow import examples as cbow_examples
 from rindoku_cbow.contexts import create_contexts_target
 from rindoku_cbow.fast import FastCBOW
-from rindoku_countbased.countbased import (
+from rindoku_countbased.fast import (
     BOOK_SETTINGS,
     TUNED_SETTINGS,
     Settings,
@@ -50,7 +50,6 @@ __all__ = [
     "Word2vecSettings",
     "compare",
     "comparison_table",
-    "plot_neighbours",
     "train_word2vec",
 ]
 
@@ -159,11 +158,11 @@ def compare(
     With ``log``, a line is printed as each method finishes.
     """
     results = []
-    for label, settings in count_based:
+    for label, counting in count_based:
         start = time.perf_counter()
         vectors, _ = count_based_vectors(corpus, word_to_id, id_to_word, copy.deepcopy(rng),
-                                         **settings.options())
-        results.append(_scored(f"count-based ({label})", "PPMI + SVD, " + settings.describe(),
+                                         **counting.options())
+        results.append(_scored(f"count-based ({label})", "PPMI + SVD, " + counting.describe(),
                                time.perf_counter() - start, vectors))
         if log:
             print(f"count-based ({label}) done in {results[-1].seconds:.1f} s", flush=True)
@@ -201,29 +200,3 @@ def comparison_table(results: Sequence[Result]) -> str:
         lines.append(f"  {r.name}: {r.settings}")
     return "\n".join(lines)
 
-
-def plot_neighbours(results: Sequence[Result], queries: Sequence[str], top: int = 5,
-                    title: str = "") -> object:
-    """A grid of nearest words: one row per query, one column per method; return the figure.
-
-    Each cell lists the query's ``top`` nearest words by that method's vectors,
-    nearest first, with their cosine similarity.
-    """
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(2.6 * len(results) + 1.2, 1.15 * len(queries) + 0.8))
-    ax.set_xlim(0, len(results))
-    ax.set_ylim(len(queries), -0.45)
-    ax.axis("off")
-    for j, result in enumerate(results):
-        ax.text(j + 0.5, -0.2, result.name, ha="center", va="center", fontweight="bold")
-    for i, query in enumerate(queries):
-        ax.text(-0.05, i + 0.5, query, ha="right", va="center", fontweight="bold")
-        ax.axhline(i, color="0.85", linewidth=0.8)
-        for j, result in enumerate(results):
-            lines = [f"{w} ({s:.2f})" for w, s in result.vectors.most_similar(query, top)]
-            ax.text(j + 0.06, i + 0.5, "\n".join(lines), va="center", fontsize=8,
-                    family="monospace")
-    if title:
-        ax.set_title(title, pad=18)
-    return fig

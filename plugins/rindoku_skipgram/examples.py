@@ -5,33 +5,24 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import replace
-from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from rindoku.trainer import Trainer
 from rindoku_backprop.functions import softmax
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
+from rindoku_cbow.figures import plot_loss, plot_word_vectors
 from rindoku_countbased.datasets import load_toy_corpus
 from rindoku_optimizers.optimizers import Adam
-from rindoku_skipgram.compare import (
-    SKIPGRAM_SETTINGS,
-    compare,
-    comparison_table,
-    plot_neighbours,
-    train_word2vec,
-)
+from rindoku_skipgram.compare import SKIPGRAM_SETTINGS, compare, comparison_table, train_word2vec
 from rindoku_skipgram.fast import FastSkipGram
+from rindoku_skipgram.figures import plot_neighbours, plot_new_words, plot_scores
 from rindoku_skipgram.models import SimpleSkipGram
 from rindoku_skipgram.vocabulary import FrozenRows, extend_vocabulary, hold_out
 from rindoku_text.ptb import EOS, load_data, load_words, vocabulary_of
 from rindoku_text.wordvectors import WordVectors, print_queries, print_scores
 
 __all__ = ["compare_ptb", "compare_short", "new_words", "ptb", "toy"]
-
-OUTPUT = Path("rindoku-output")
-"""Where ``skipgram.ptb`` saves its word vectors, relative to the folder it runs in."""
 
 GRID_QUERIES = ["you", "year", "car", "toyota", "good", "president"]
 """The query words of the nearest-neighbour grids."""
@@ -76,33 +67,9 @@ def toy(rng: np.random.Generator) -> None:
         print(f"  _ {id_to_word[word]:<8} _  (in the sentence: {id_to_word[left]}, "
               f"{id_to_word[right]}) -> {guesses}")
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    trainer.plot(ax)
-    ax.set_title("SimpleSkipGram on one sentence: training loss (L1 + L2)")
-    ax.grid(alpha=0.3)
-
-    fig, ax = plt.subplots(figsize=(5, 4.5))
-    _plot_2d(ax, model.word_vecs, id_to_word)
-    ax.set_title("Word vectors of SimpleSkipGram (rows of W_in, 2-D view)")
-
-
-def _plot_2d(ax: plt.Axes, vectors: np.ndarray, id_to_word: dict[int, str]) -> None:
-    """Scatter the vectors along their two main directions; words at one point share a label."""
-    centred = vectors - vectors.mean(axis=0)
-    u, s, _ = np.linalg.svd(centred, full_matrices=False)
-    xy = u[:, :2] * s[:2]
-    ax.scatter(xy[:, 0], xy[:, 1], color="tab:green")
-    near = np.hypot(*(xy[:, np.newaxis] - xy[np.newaxis]).transpose(2, 0, 1)) < 0.05 * np.ptp(xy)
-    done: set[int] = set()
-    for word_id in range(len(xy)):
-        if word_id not in done:
-            group = np.flatnonzero(near[word_id])
-            done.update(group.tolist())
-            label = ", ".join(id_to_word[int(i)] for i in group)
-            ax.annotate(label, xy[word_id], textcoords="offset points", xytext=(5, 4))
-    ax.set_xlabel("first principal direction")
-    ax.set_ylabel("second principal direction")
-    ax.grid(alpha=0.3)
+    plot_loss(history, "SimpleSkipGram on one sentence: training loss (L1 + L2)")
+    plot_word_vectors(model.word_vecs, id_to_word,
+                      "Word vectors of SimpleSkipGram (rows of W_in, 2-D view)", color="tab:green")
 
 
 def ptb(rng: np.random.Generator) -> None:
@@ -110,7 +77,9 @@ def ptb(rng: np.random.Generator) -> None:
 
     Window 5, 100 dimensions, 5 negative samples, 10 epochs, as in book 2's
     ch04/train.py; FastSkipGram with SparseAdam in mini-batches of 4096
-    targets.  The vectors and the vocabulary go to rindoku-output/skipgram-ptb.npz.
+    targets.  The vectors and the vocabulary are saved as skipgram-ptb.npz in the
+    run's output folder (``rindoku run skipgram.ptb`` writes
+    rindoku-output/skipgram.ptb/skipgram-ptb.npz).
     """
     corpus, word_to_id, id_to_word = load_data("train")
     settings = SKIPGRAM_SETTINGS
@@ -125,20 +94,17 @@ def ptb(rng: np.random.Generator) -> None:
           f"{settings.max_epoch * targets / seconds:,.0f} target words/s")
 
     vectors = WordVectors(model.word_vecs, word_to_id, id_to_word)
-    path = vectors.save(OUTPUT / "skipgram-ptb.npz")
-    print(f"word vectors saved to {path}")
+    path = vectors.save("skipgram-ptb.npz")
+    print(f"word vectors saved to {path} in the output folder")
 
     print("\nnearest words (cosine similarity):")
     print_queries(vectors)
     print()
     print_scores(vectors)
 
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    history.plot(ax)
-    ax.set_title(f"Skip-gram on PTB, {settings.max_epoch} epochs (fast path)")
-    ax.set_xlabel(f"iteration ({targets // settings.batch_size} per epoch)")
-    ax.set_ylabel("loss (sum over the context positions)")
-    ax.grid(alpha=0.3)
+    plot_loss(history, f"Skip-gram on PTB, {settings.max_epoch} epochs (fast path)",
+              xlabel=f"iteration ({targets // settings.batch_size} per epoch)",
+              ylabel="loss (sum over the context positions)")
 
 
 def _show_comparison(results: list, title: str) -> None:
@@ -152,24 +118,7 @@ def _show_comparison(results: list, title: str) -> None:
     plot_neighbours(results, [q for q in GRID_QUERIES if q in results[0].vectors],
                     title=f"Nearest words, {title}")
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
-    names = [r.name for r in results]
-    y = np.arange(len(results))
-    for offset, part, color in [(-0.2, "semantic", "tab:orange"),
-                                (0.2, "syntactic", "tab:blue")]:
-        accuracy = [100 * getattr(r.analogy, f"{part}_accuracy") for r in results]
-        axes[0].barh(y + offset, accuracy, height=0.4, color=color, label=part)
-    axes[0].set_yticks(y, names)
-    axes[0].invert_yaxis()
-    axes[0].set_xlabel("analogy accuracy (%)")
-    axes[0].legend()
-    axes[1].barh(y, [r.similarity.spearman for r in results], color="tab:green")
-    axes[1].set_yticks(y, [])
-    axes[1].invert_yaxis()
-    axes[1].set_xlabel("WordSim353 Spearman correlation")
-    for ax in axes:
-        ax.grid(alpha=0.3, axis="x")
-    fig.suptitle(f"Count-based and inference-based vectors, {title}")
+    plot_scores(results, title)
 
 
 def compare_ptb(rng: np.random.Generator) -> None:
@@ -290,18 +239,7 @@ def new_words(rng: np.random.Generator) -> None:
         for label, _, vectors in [("before", 0, before), *updates]:
             print(f"    {label:<14} {', '.join(w for w, _ in vectors.most_similar(word, 6))}")
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 2.8), layout="constrained")
-    labels = [label for label, _, _ in rows]
-    axes[0].barh(labels, [seconds for _, seconds, _ in rows], color="tab:blue")
-    axes[0].set_xlabel("seconds")
-    axes[0].set_title("Time to a model that knows the new words")
-    axes[1].barh(labels, [100 * k for k in kept], color="tab:green")
-    axes[1].set_xlim(0, 100)
-    axes[1].set_xlabel("% of top-10 neighbours kept (1,000 most frequent old words)")
-    axes[1].set_title("Old words' neighbours")
-    for ax in axes:
-        ax.invert_yaxis()
-        ax.grid(alpha=0.3, axis="x")
+    plot_new_words([label for label, _, _ in rows], [seconds for _, seconds, _ in rows], kept)
 
 
 def _ids(text: list[str], old_to_id: dict[str, int]) -> np.ndarray:

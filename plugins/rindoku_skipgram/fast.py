@@ -5,16 +5,16 @@ weighted bag of input rows with one positive and k negative output words.
 CBOW makes one example per target: a bag of its context words, the target
 positive.  Skip-gram makes one example per (target, context word) pair: a bag
 of one row, the target's, with the context word positive.  That is all this
-module adds; the sampler, the fused step and :class:`~rindoku_text.sparse.SparseAdam`
-are the CBOW chapter's.
+module adds; the sampler (:class:`~rindoku_cbow.fast.AliasUnigramSampler`,
+which unlike the book's may draw a word twice for one pair), the fused step
+and :class:`~rindoku_text.sparse.SparseAdam` are the CBOW chapter's.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from rindoku_cbow.fast import FusedNegativeSampling, RowBag, context_used
-from rindoku_cbow.sampling import UnigramSampler
+from rindoku_cbow.fast import AliasUnigramSampler, FusedNegativeSampling, RowBag, context_used
 
 __all__ = ["FastSkipGram", "skipgram_pairs"]
 
@@ -61,7 +61,7 @@ class FastSkipGram:
         sample_size: int = 5,
         *,
         shrink_window: bool = True,
-        dtype: type = np.float32,
+        dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
         W_in = (0.01 * rng.standard_normal((V, H))).astype(dtype)
@@ -71,7 +71,7 @@ class FastSkipGram:
         self.window_size = window_size
         self.shrink_window = shrink_window
         self.rng = rng
-        self.sampler = UnigramSampler(corpus, 0.75, sample_size, rng=rng)
+        self.sampler = AliasUnigramSampler(corpus, 0.75, sample_size, rng=rng)
         self.loss_layer = FusedNegativeSampling(W_in, W_out)
         self.params = self.loss_layer.params
         self.grads = self.loss_layer.grads

@@ -6,8 +6,9 @@ are checked as a whole, the way the CBOW chapter checks its own
 gradients stand well above the rounding error of the numerical gradient, and,
 for SkipGram, negatives drawn once and passed in so that every evaluation of
 the loss sees the same ones.  SkipGram's ``2 window_size (sample_size + 1)``
-EmbeddingDot layers share W_out, so it is checked through
-:class:`~rindoku_cbow.gradcases.SharedWeightsView`, as the optimizer sees it.
+EmbeddingDot layers share W_out, which its ``params`` lists once per layer;
+:func:`rindoku.gradient.gradient_check` adds their gradients up and checks
+W_out once, so the case builds SkipGram itself.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from rindoku import GradientCase, Layer
+from rindoku import GradientCase
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
-from rindoku_cbow.gradcases import SharedWeightsView
 from rindoku_skipgram.models import SimpleSkipGram, SkipGram
 
 __all__ = ["GRADIENT_CASES"]
 
-Built = tuple[Layer, list[Any]]
+Built = tuple[Any, list[Any]]  # a layer (see rindoku.protocols.Layer) and its inputs
 
 TOY_CORPUS = np.array([0, 1, 2, 3, 4, 1, 5, 6])
 """"You say goodbye and I say hello." as word ids."""
@@ -44,14 +44,13 @@ def _skipgram(rng: np.random.Generator) -> Built:
     contexts, target = create_contexts_target(corpus, window_size=2)
     skipgram = SkipGram(vocab_size=9, hidden_size=4, window_size=2, corpus=corpus, rng=rng,
                         sample_size=2, dtype=np.float64)
-    model = SharedWeightsView(skipgram)
-    for W in model.params:
-        W *= 5.0
+    skipgram.word_vecs[...] *= 10.0  # W_in: h is one row of it, dW_out is h times dscore
+    skipgram.loss_layers[0].params[0][...] *= 5.0  # W_out, shared by every loss layer
     contexts, target = contexts[:5], target[:5]
     negative_sample = np.stack(
         [layer.sampler.get_negative_sample(contexts[:, i])
          for i, layer in enumerate(skipgram.loss_layers)], axis=1)  # (5, 4, 2)
-    return model, [contexts, target, negative_sample]
+    return skipgram, [contexts, target, negative_sample]
 
 
 GRADIENT_CASES: list[GradientCase] = [

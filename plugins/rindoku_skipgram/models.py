@@ -12,6 +12,8 @@ Embedding and NegativeSamplingLoss from CBOW.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from rindoku_backprop.layers import MatMul, SoftmaxWithLoss
@@ -40,7 +42,7 @@ class SimpleSkipGram:
         vocab_size: int,
         hidden_size: int,
         rng: np.random.Generator,
-        dtype: type = np.float32,
+        dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
 
@@ -106,7 +108,7 @@ class SkipGram:
         corpus: np.ndarray,
         rng: np.random.Generator,
         sample_size: int = 5,
-        dtype: type = np.float32,
+        dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
 
@@ -121,7 +123,7 @@ class SkipGram:
             for _ in range(2 * window_size)
         ]
 
-        layers = [self.in_layer, *self.loss_layers]
+        layers: list[Any] = [self.in_layer, *self.loss_layers]
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
         for layer in layers:
@@ -138,7 +140,7 @@ class SkipGram:
         Column i of ``negative_sample`` goes to the loss layer of context position i.
         """
         h = self.in_layer.forward(target)
-        loss = 0
+        loss: float = 0
         for i, layer in enumerate(self.loss_layers):
             negatives = None if negative_sample is None else negative_sample[:, i]
             loss += layer.forward(h, contexts[:, i], negatives)
@@ -146,7 +148,7 @@ class SkipGram:
 
     def backward(self, dout: float = 1) -> None:
         """Fill ``grads`` in place: each loss layer's dW_out, then dW_in from the summed dh."""
-        dh = 0
+        dh: Any = 0
         for layer in self.loss_layers:
             dh += layer.backward(dout)
         self.in_layer.backward(dh)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from rindoku_cbow.sampling import UnigramSampler
+from rindoku_cbow.fast import AliasUnigramSampler
 from rindoku_text.sparse import RowSparseGrad, SparseAdam
 
 __all__ = ["FrozenRows", "extend_vocabulary", "hold_out"]
@@ -89,7 +89,7 @@ def extend_vocabulary(
     model.vocab_size = V + n
 
     sampler = model.sampler
-    model.sampler = UnigramSampler(corpus, POWER, sampler.sample_size, rng=sampler.rng)
+    model.sampler = AliasUnigramSampler(corpus, POWER, sampler.sample_size, rng=sampler.rng)
 
     if optimizer is not None:
         optimizer.add_rows(n)

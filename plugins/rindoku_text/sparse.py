@@ -13,6 +13,8 @@ them for a shared weight and clips them by their stored values.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["CHUNK", "RowSparseGrad", "SparseAdam"]
@@ -106,14 +108,14 @@ class SparseAdam:
     ) -> None:
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.iter = 0
-        self.m: list[np.ndarray] | None = None
-        self.v: list[np.ndarray] | None = None
+        self.m: list[np.ndarray] = []  # each parameter's moving averages, made by update
+        self.v: list[np.ndarray] = []
         self.t: list[np.ndarray] = []
         self.work: list[list[np.ndarray]] = []
 
     def update(self, params: list[np.ndarray], grads: list[np.ndarray | RowSparseGrad]) -> None:
         """Update the rows each gradient names (every row of an array gradient), in place."""
-        if self.m is None or self.v is None:
+        if not self.m:
             self.m = [np.zeros_like(param) for param in params]
             self.v = [np.zeros_like(param) for param in params]
             self.t = [np.zeros(len(param), dtype=np.int64) for param in params]
@@ -138,7 +140,7 @@ class SparseAdam:
         the next update: the new rows start with zero moving averages and a step
         count of 0, and every old row keeps its state.
         """
-        if self.m is None or self.v is None:
+        if not self.m:
             return  # no state yet: the first update makes it at the new size
         for i, m in enumerate(self.m):
             zeros = np.zeros((n, *m.shape[1:]), dtype=m.dtype)

@@ -1,7 +1,8 @@
 """The Sphinx extension that turns the chapter plugins into the course book.
 
-Add ``"rindoku.sphinxext"`` to ``extensions`` in ``conf.py``.  It copies each
-registered chapter's page into ``chapters/`` of the Sphinx project, provides
+Add ``"rindoku.sphinxext"`` to ``extensions`` in ``conf.py``.  It adds each
+registered chapter's page to the build as ``chapters/<slug>`` (read where it
+lies, :mod:`rindoku.sphinxext.pages`), provides
 the directives of :mod:`rindoku.sphinxext.directives`, re-reads a page when an
 example it runs is out of date, and prints a summary of the examples at the end
 of the build.  An example that raises fails the build.
@@ -20,11 +21,16 @@ from sphinx.util.fileutil import copy_asset_file
 from rindoku import __version__
 from rindoku.execution import file_digests, library_versions
 from rindoku.sphinxext import directives, nodes
-from rindoku.sphinxext.state import registry_of
+from rindoku.sphinxext.pages import use_chapter_pages
+from rindoku.sphinxext.state import book_chapters, book_state, registry_of
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
+
+ENV_VERSION = 2
+"""The version of what the extension keeps in Sphinx's environment: a change
+of it makes Sphinx read every document again rather than load an old state."""
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -34,9 +40,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("rindoku_plugins", [], "env", types=[list])
     app.add_config_value("rindoku_installed_plugins", True, "env", types=[bool])
     app.add_config_value("rindoku_run_long", False, "env", types=[bool, int])
+    app.add_config_value("rindoku_chapters", [], "env", types=[list])
 
     # events, in the order they fire
-    app.connect("builder-inited", copy_chapter_pages)
+    app.connect("builder-inited", add_chapter_pages)
     app.connect("builder-inited", report_plugin_problems)
     app.connect("env-get-outdated", outdated_example_docs)
     app.connect("env-before-read-docs", remember_docs_to_read)
@@ -63,43 +70,39 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("rindoku-exercise", directives.ExerciseDirective)
     app.add_directive("rindoku-chapters", directives.ChaptersDirective)
     app.add_directive("rindoku-glossary", directives.GlossaryDirective)
+    app.add_directive("rindoku-hooks", directives.HooksDirective)
     app.add_css_file("rindoku.css")
 
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
 
 
-def _ensure_env(env: BuildEnvironment) -> None:
-    if not hasattr(env, "rindoku_examples"):
-        env.rindoku_examples = {}  # docname -> [record of each example run on it]
-        env.rindoku_chapter_docs = set()  # docnames listing the chapters
-        env.rindoku_chapters = []  # the chapter slugs of the last build
-        env.rindoku_to_read = set()
+def add_chapter_pages(app: Sphinx) -> None:
+    """Give the build one document per registered chapter: ``chapters/<slug>``.
 
-
-def copy_chapter_pages(app: Sphinx) -> None:
-    """Copy each chapter's page into the project; only changed pages are rewritten.
-
-    A page whose chapter is no longer registered is removed.
+    The document's file is the chapter's own page (:mod:`rindoku.sphinxext.pages`);
+    nothing is written into the source folder.
     """
     registry = registry_of(app)
-    target = Path(app.srcdir) / app.config.rindoku_chapters_dir
-    target.mkdir(parents=True, exist_ok=True)
-    wanted = set()
-    for chapter in registry.chapter_list():
+    folder = app.config.rindoku_chapters_dir
+    pages: dict[str, Path] = {}
+    unknown = [s for s in app.config.rindoku_chapters if s not in registry.chapters]
+    if unknown:
+        logger.error("rindoku_chapters names %s, which no installed plugin contributes",
+                     ", ".join(map(repr, unknown)))
+    for chapter in book_chapters(app):
         page = Path(chapter.page)
-        plugin = registry.chapters[chapter.slug].plugin
         if not page.is_file():
+            plugin = registry.chapters[chapter.slug].plugin
             logger.error("chapter %r (plugin %r): its page %s does not exist",
                          chapter.slug, plugin, page)
             continue
-        copy = target / f"{chapter.slug}.md"
-        wanted.add(copy.name)
-        text = page.read_text(encoding="utf-8")
-        if not copy.exists() or copy.read_text(encoding="utf-8") != text:
-            copy.write_text(text, encoding="utf-8")
-    for stale in target.glob("*.md"):
-        if stale.name not in wanted:
-            stale.unlink()
+        pages[f"{folder}/{chapter.slug}"] = page
+    use_chapter_pages(app.project, pages)
 
 
 def report_plugin_problems(app: Sphinx) -> None:
@@ -120,11 +123,11 @@ def outdated_example_docs(app: Sphinx, env: BuildEnvironment, added: set[str],
     This runs on every build, so it compares file digests rather than importing
     the examples.
     """
-    _ensure_env(env)
+    state = book_state(env)
     versions = library_versions()
     outdated = [
         docname
-        for docname, records in env.rindoku_examples.items()
+        for docname, records in state.examples.items()
         if any(
             not record["ok"]
             or record["versions"] != versions
@@ -132,33 +135,33 @@ def outdated_example_docs(app: Sphinx, env: BuildEnvironment, added: set[str],
             for record in records
         )
     ]
-    slugs = [c.slug for c in registry_of(app).chapter_list()]
-    if slugs != env.rindoku_chapters:
-        env.rindoku_chapters = slugs
-        outdated.extend(env.rindoku_chapter_docs)
+    slugs = [c.slug for c in book_chapters(app)]
+    if slugs != state.chapters:
+        state.chapters = slugs
+        outdated.extend(state.chapter_docs)
     return [d for d in outdated if d in env.found_docs]
 
 
 def remember_docs_to_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    _ensure_env(env)
-    env.rindoku_to_read = set(docnames)
+    state = book_state(env)
+    state.to_read = set(docnames)
 
 
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _ensure_env(env)
-    env.rindoku_examples.pop(docname, None)
-    env.rindoku_chapter_docs.discard(docname)
+    state = book_state(env)
+    state.examples.pop(docname, None)
+    state.chapter_docs.discard(docname)
 
 
 def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str],
                other: BuildEnvironment) -> None:
     """Bring back what parallel readers recorded."""
-    _ensure_env(env)
+    state, theirs = book_state(env), book_state(other)
     for docname in docnames:
-        if docname in other.rindoku_examples:
-            env.rindoku_examples[docname] = other.rindoku_examples[docname]
-        if docname in other.rindoku_chapter_docs:
-            env.rindoku_chapter_docs.add(docname)
+        if docname in theirs.examples:
+            state.examples[docname] = theirs.examples[docname]
+        if docname in theirs.chapter_docs:
+            state.chapter_docs.add(docname)
 
 
 def copy_static_files(app: Sphinx, exception: Exception | None) -> None:
@@ -169,11 +172,11 @@ def copy_static_files(app: Sphinx, exception: Exception | None) -> None:
 def summarise_examples(app: Sphinx, exception: Exception | None) -> None:
     """Print each example run in this build with its time; fail the build if one raised."""
     env = app.env
-    _ensure_env(env)
+    state = book_state(env)
     rows = [
         (record, docname)
-        for docname, records in sorted(env.rindoku_examples.items())
-        if docname in env.rindoku_to_read
+        for docname, records in sorted(state.examples.items())
+        if docname in state.to_read
         for record in records
     ]
     if not rows:

@@ -20,9 +20,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from rindoku.examples import Example, example_script
 from rindoku.execution import ExampleCache, ExampleResult, file_digests, library_versions
+from rindoku.kinds import KINDS
 from rindoku.registry import Registry, UnknownNameError
 from rindoku.sphinxext.nodes import make_details
-from rindoku.sphinxext.state import cache_dir, registry_of
+from rindoku.sphinxext.state import book_chapters, book_state, cache_dir, registry_of
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class RindokuDirective(SphinxDirective):
 
     def relative_to_doc(self, path: Path) -> str:
         """``path`` as a URI relative to the current document's folder."""
-        doc_dir = Path(self.env.doc2path(self.env.docname)).parent
+        doc_dir = Path(self.env.srcdir) / Path(self.env.docname).parent
         return os.path.relpath(path, doc_dir).replace(os.sep, "/")
 
     def parse_markdown(self, text: str) -> list[nodes.Node]:
@@ -138,7 +139,7 @@ class ExampleDirective(RindokuDirective):
         """Remember the run, and the files it depends on, to tell when it is out of date."""
         plugin = self.registry.examples[example.id].plugin
         files = [*(result.modules.values() if result else []), self.registry.plugin_file(plugin)]
-        records = self.env.rindoku_examples.setdefault(self.env.docname, [])  # type: ignore[attr-defined]
+        records = book_state(self.env).examples.setdefault(self.env.docname, [])
         records.append({
             "id": example.id,
             "ok": result is None or result.ok,
@@ -215,8 +216,8 @@ class ChaptersDirective(TocTree, RindokuDirective):
     option_spec: dict[str, Any] = {}
 
     def run(self) -> list[nodes.Node]:
-        chapters = self.registry.chapter_list()
-        self.env.rindoku_chapter_docs.add(self.env.docname)  # type: ignore[attr-defined]
+        chapters = book_chapters(self.env.app)
+        book_state(self.env).chapter_docs.add(self.env.docname)
         rows = ["| | Chapter | Covers | Source |", "|---|---|---|---|"]
         for c in chapters:
             rows.append(f"| {c.number} | {{doc}}`{c.title} <chapters/{c.slug}>` ({c.title_ja}) "
@@ -231,9 +232,9 @@ class GlossaryDirective(RindokuDirective):
     """``{rindoku-glossary}`` — every chapter's key terms, English beside Japanese."""
 
     def run(self) -> list[nodes.Node]:
-        self.env.rindoku_chapter_docs.add(self.env.docname)  # type: ignore[attr-defined]
+        book_state(self.env).chapter_docs.add(self.env.docname)
         entries = []
-        for chapter in self.registry.chapter_list():
+        for chapter in book_chapters(self.env.app):
             for english, japanese in chapter.terms.items():
                 entries.append((english.lower(), english, japanese, chapter))
         rows = ["| English | 日本語 | Chapter |", "|---|---|---|"]
@@ -241,3 +242,21 @@ class GlossaryDirective(RindokuDirective):
             rows.append(f"| {english} | {japanese} | {{doc}}`{chapter.title} "
                         f"</chapters/{chapter.slug}>` |")
         return self.parse_markdown("\n".join(rows))
+
+
+class HooksDirective(RindokuDirective):
+    """``{rindoku-hooks}`` — every hook: a table from :data:`rindoku.kinds.KINDS`, then
+    each hook specification's documentation."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = ["| hook | returns | registered by | listed with |", "|---|---|---|---|"]
+        for kind in KINDS:
+            returns = (f"a list of `{kind.item_type.__name__}`" if kind.many
+                       else f"one `{kind.item_type.__name__}`")
+            key = "class name" if kind.item_type is type else "name"
+            listed = f"`rindoku list {kind.name}`" if kind.listed else "the test suite"
+            rows.append(f"| {{py:func}}`~rindoku.hookspecs.{kind.hook}` | {returns} "
+                        f"| {kind.singular} {key} | {listed} |")
+        specs = "\n".join(f".. autofunction:: rindoku.hookspecs.{kind.hook}\n   :no-index:\n"
+                           for kind in KINDS)
+        return self.parse_markdown("\n".join(rows) + f"\n\n```{{eval-rst}}\n{specs}```\n")

@@ -6,10 +6,14 @@ inherits it); nothing is kept at module level.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
+from rindoku.chapter import Chapter
 from rindoku.registry import (
     Registry,
     installed_entry_points,
@@ -35,9 +39,53 @@ def registry_of(app: Sphinx) -> Registry:
     return registry
 
 
+def book_chapters(app: Sphinx) -> list[Chapter]:
+    """The chapters of this book, in book order.
+
+    Every registered chapter, or, when ``rindoku_chapters`` names some (a
+    quicker book while writing one chapter), those and the chapters they
+    require.
+    """
+    registry = registry_of(app)
+    chapters = registry.chapter_list()
+    wanted = list(app.config.rindoku_chapters)
+    if not wanted:
+        return chapters
+    keep = set(wanted)
+    for slug in wanted:
+        if slug in registry.chapters:
+            keep.update(registry.required_chapters(slug))
+    return [c for c in chapters if c.slug in keep]
+
+
 def cache_dir(app: Sphinx) -> Path:
     """Where example results are cached: ``rindoku_cache_dir`` or beside the output."""
     configured = app.config.rindoku_cache_dir
     if configured:
         return (Path(app.confdir) / configured).resolve()
     return Path(app.outdir).parent / "rindoku-cache"
+
+
+@dataclass
+class BookState:
+    """What the extension remembers between builds, in Sphinx's pickled environment.
+
+    ``examples`` maps a docname to a record of each example run on it (to
+    tell when it is out of date); ``chapter_docs`` are the documents that list
+    the chapters; ``chapters`` the chapter slugs of the last build;
+    ``to_read`` the documents read in this build.
+    """
+
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    chapter_docs: set[str] = field(default_factory=set)
+    chapters: list[str] = field(default_factory=list)
+    to_read: set[str] = field(default_factory=set)
+
+
+def book_state(env: BuildEnvironment) -> BookState:
+    """The extension's state in ``env``, made on first use."""
+    state = getattr(env, "rindoku_state", None)
+    if state is None:
+        state = BookState()
+        env.rindoku_state = state  # type: ignore[attr-defined]
+    return state  # type: ignore[no-any-return]

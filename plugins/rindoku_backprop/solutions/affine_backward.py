@@ -1,5 +1,7 @@
 """The Affine layer: write its backward pass."""
 
+from typing import Any
+
 import numpy as np
 
 
@@ -12,7 +14,7 @@ class Affine:
     def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
         self.params = [W, b]
         self.grads = [np.zeros_like(W), np.zeros_like(b)]
-        self.x = None
+        self.x: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x W + b``, shape (N, H), and remember ``x``."""

@@ -1,5 +1,7 @@
 """The Sigmoid layer: write its backward pass."""
 
+from typing import Any
+
 import numpy as np
 
 
@@ -9,7 +11,7 @@ class Sigmoid:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.out = None
+        self.out: Any = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``sigmoid(x)`` and remember it in ``self.out``."""

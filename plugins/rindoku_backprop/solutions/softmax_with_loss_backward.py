@@ -1,5 +1,7 @@
 """The SoftmaxWithLoss layer: write its backward pass."""
 
+from typing import Any
+
 import numpy as np
 
 
@@ -25,8 +27,8 @@ class SoftmaxWithLoss:
     def __init__(self) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.y = None  # the output of softmax, (N, C)
-        self.t = None  # the correct labels, (N,)
+        self.y: Any = None  # the output of softmax, (N, C)
+        self.t: Any = None  # the correct labels, (N,)
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Return the loss averaged over the batch; remember y and the labels."""

@@ -1,5 +1,7 @@
 """EmbeddingDot: write its backward pass."""
 
+from typing import Any
+
 import numpy as np
 
 from rindoku_cbow.layers import Embedding
@@ -15,7 +17,7 @@ class EmbeddingDot:
         self.embed = Embedding(W)
         self.params = self.embed.params
         self.grads = self.embed.grads
-        self.cache = None
+        self.cache: Any = None
 
     def forward(self, h: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """Return the scores (N,) and remember h and the rows used."""

@@ -12,7 +12,11 @@ class SimpleSkipGram:
     """
 
     def __init__(
-        self, vocab_size: int, hidden_size: int, rng: np.random.Generator, dtype: type = np.float32
+        self,
+        vocab_size: int,
+        hidden_size: int,
+        rng: np.random.Generator,
+        dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
         W_in = (0.01 * rng.standard_normal((V, H))).astype(dtype)
