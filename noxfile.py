@@ -12,12 +12,16 @@ import nox
 nox.options.sessions = ["lint", "tests", "book"]
 nox.options.reuse_existing_virtualenvs = True
 
+# Compiled bytecode goes under .nox, so that a session leaves the checkout as it was.
+PYCACHE = str(Path(".nox", "pycache").resolve())
+
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (extra arguments go to pytest; --slow runs everything)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-p", "no:cacheprovider", *session.posargs,
+                env={"PYTHONPYCACHEPREFIX": PYCACHE})
 
 
 @nox.session
@@ -26,7 +30,7 @@ def book(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run(
         "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html",
-        *session.posargs,
+        *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE},
     )
     session.log("the book is at docs/_build/html/index.html")
 
@@ -43,6 +47,6 @@ def bench(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Check style with ruff and types with mypy."""
     session.install("-e", ".[lint]")
-    session.run("ruff", "check", "kernel", "plugins", "tests", "benchmarks", "noxfile.py",
-                "docs/conf.py")
-    session.run("mypy")
+    session.run("ruff", "check", "--no-cache", "kernel", "plugins", "tests", "benchmarks",
+                "noxfile.py", "docs/conf.py")
+    session.run("mypy", "--cache-dir", str(Path(".nox", "mypy-cache")))

@@ -91,17 +91,31 @@ def demo_book(tmp_path: Path, module: str, plugin: str, example_id: str
     return docs, {**os.environ, "PYTHONPATH": str(plugin_dir)}
 
 
+def checkout_files() -> set[str]:
+    """What ``git status --porcelain --ignored`` lists in the checkout, bytecode aside.
+
+    Empty when the checkout is not a git repository.
+    """
+    done = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        return set()
+    return {line for line in done.stdout.splitlines() if "__pycache__" not in line}
+
+
 @pytest.fixture(scope="session")
 def real_book(tmp_path_factory: pytest.TempPathFactory
-              ) -> tuple[Path, subprocess.CompletedProcess[str]]:
+              ) -> tuple[Path, subprocess.CompletedProcess[str], set[str]]:
     """The real book, built once per test session into a temporary folder (-W).
 
-    Returns the output folder (``html/`` inside) and the finished build.
+    Returns the output folder (``html/`` inside), the finished build, and what
+    the build added to the checkout's ``git status --ignored`` (nothing, we hope).
     """
     out = tmp_path_factory.mktemp("book")
+    before = checkout_files()
     done = build_book(ROOT / "docs", out, "-W", "--keep-going")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return out, done
+    return out, done, checkout_files() - before
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ of the build.  An example that raises fails the build.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", remember_docs_to_read)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
+    app.connect("missing-reference", unlink_absent_chapter)
     app.connect("build-finished", copy_static_files)
     app.connect("build-finished", summarise_examples)
 
@@ -162,6 +164,26 @@ def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str],
             state.examples[docname] = theirs.examples[docname]
         if docname in theirs.chapter_docs:
             state.chapter_docs.add(docname)
+
+
+def unlink_absent_chapter(app: Sphinx, env: BuildEnvironment, node: Any,
+                          contnode: Any) -> Any:
+    """A link to a chapter left out of this book (``rindoku_chapters``) becomes plain text.
+
+    A page may point ahead to a chapter it does not require ("the optimizers
+    chapter compares them"); a book of some chapters keeps the words, not the link.
+    """
+    if node.get("reftype") != "doc" or not app.config.rindoku_chapters:
+        return None
+    target = node["reftarget"]
+    docname = (target.lstrip("/") if target.startswith("/")
+               else posixpath.normpath(posixpath.join(posixpath.dirname(node["refdoc"]), target)))
+    folder, _, slug = docname.rpartition("/")
+    absent = {c.slug for c in registry_of(app).chapter_list()} - {
+        c.slug for c in book_chapters(app)}
+    if folder == app.config.rindoku_chapters_dir and slug in absent:
+        return contnode
+    return None
 
 
 def copy_static_files(app: Sphinx, exception: Exception | None) -> None:

@@ -251,9 +251,9 @@ class HooksDirective(RindokuDirective):
     def run(self) -> list[nodes.Node]:
         rows = ["| hook | returns | registered by | listed with |", "|---|---|---|---|"]
         for kind in KINDS:
-            returns = (f"a list of `{kind.item_type.__name__}`" if kind.many
-                       else f"one `{kind.item_type.__name__}`")
-            key = "class name" if kind.item_type is type else "name"
+            item = "classes" if kind.item_type is type else f"`{kind.item_type.__name__}`"
+            returns = f"a list of {item}" if kind.many else f"one {item}"
+            key = "class name" if kind.item_type is type else "slug" if not kind.many else "name"
             listed = f"`rindoku list {kind.name}`" if kind.listed else "the test suite"
             rows.append(f"| {{py:func}}`~rindoku.hookspecs.{kind.hook}` | {returns} "
                         f"| {kind.singular} {key} | {listed} |")
