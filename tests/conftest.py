@@ -69,6 +69,22 @@ def build_book(source: Path, out: Path, *extra: str, env: dict[str, str] | None 
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=1200)
 
 
+def demo_plugin(function: str, example: str) -> str:
+    """The source of a one-chapter plugin ('demo') whose one example runs ``function``.
+
+    ``function`` is the example function's source; ``example`` the ``Example(...)``
+    that registers it.
+    """
+    return (
+        "from pathlib import Path\n\nfrom rindoku import Chapter, Example, hookimpl\n\n\n"
+        f"{function.strip()}\n\n\n"
+        "@hookimpl\ndef rindoku_chapter():\n"
+        '    return Chapter(slug="demo", number=9, title="Demo", title_ja="デモ",\n'
+        '                   page=Path(__file__).with_name("demo.md"))\n\n\n'
+        f"@hookimpl\ndef rindoku_examples():\n    return [{example}]\n"
+    )
+
+
 def demo_book(tmp_path: Path, module: str, plugin: str, example_id: str
               ) -> tuple[Path, dict[str, str]]:
     """A book of one chapter, the plugin ``module`` (source ``plugin``) showing one example.

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_book, demo_book
+from conftest import build_book, demo_book, demo_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,27 +81,11 @@ def test_the_build_leaves_the_checkout_as_it_was(real_book):
     assert not (ROOT / "docs" / "chapters").exists()
 
 
-BROKEN_PLUGIN = '''\
-from pathlib import Path
-
-from rindoku import Chapter, Example, hookimpl
-
-
-def explode(rng):
-    print("about to fail")
-    raise RuntimeError("the example is broken")
-
-
-@hookimpl
-def rindoku_chapter():
-    return Chapter(slug="demo", number=9, title="Demo", title_ja="デモ",
-                   page=Path(__file__).with_name("demo.md"))
-
-
-@hookimpl
-def rindoku_examples():
-    return [Example("demo.explode", "Explodes", explode)]
-'''
+BROKEN_PLUGIN = demo_plugin(
+    'def explode(rng):\n    print("about to fail")\n'
+    '    raise RuntimeError("the example is broken")',
+    'Example("demo.explode", "Explodes", explode)',
+)
 
 
 def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
@@ -116,26 +100,10 @@ def test_an_example_that_raises_fails_the_build_and_is_named(tmp_path):
     assert "1 example(s) raised: demo.explode" in output
 
 
-LONG_PLUGIN = '''\
-from pathlib import Path
-
-from rindoku import Chapter, Example, hookimpl
-
-
-def slow(rng):
-    print("the long run's result")
-
-
-@hookimpl
-def rindoku_chapter():
-    return Chapter(slug="demo", number=9, title="Demo", title_ja="デモ",
-                   page=Path(__file__).with_name("demo.md"))
-
-
-@hookimpl
-def rindoku_examples():
-    return [Example("demo.slow", "Slow", slow, size="long")]
-'''
+LONG_PLUGIN = demo_plugin(
+    "def slow(rng):\n    print(\"the long run's result\")",
+    'Example("demo.slow", "Slow", slow, size="long")',
+)
 
 
 def test_long_examples_run_only_when_the_build_asks(tmp_path):

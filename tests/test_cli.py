@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import demo_book
+from conftest import demo_book, demo_plugin
 
 from rindoku.cli import main
 
@@ -162,26 +162,8 @@ def test_book_chapters_with_a_typo_suggests_the_slug(tmp_path, capsys):
     assert "did you mean cbow" in capsys.readouterr().err
 
 
-DEMO_PLUGIN = """\
-from pathlib import Path
-
-from rindoku import Chapter, Example, hookimpl
-
-
-def hello(rng):
-    print("hello from the demo")
-
-
-@hookimpl
-def rindoku_chapter():
-    return Chapter(slug="demo", number=9, title="Demo", title_ja="デモ",
-                   page=Path(__file__).with_name("demo.md"))
-
-
-@hookimpl
-def rindoku_examples():
-    return [Example("demo.hello", "Hello", hello)]
-"""
+DEMO_PLUGIN = demo_plugin('def hello(rng):\n    print("hello from the demo")',
+                          'Example("demo.hello", "Hello", hello)')
 
 
 def test_book_long_asks_sphinx_to_run_the_long_examples(tmp_path, monkeypatch):

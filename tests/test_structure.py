@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rindoku.registry import load_registry
+from rindoku.registry import find_cycle, load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = load_registry()
@@ -103,20 +103,7 @@ def test_no_two_packages_depend_on_each_other():
     packages = [KERNEL, TEXT, *PACKAGE_OF.values()]
     graph = {p: set(rindoku_packages_imported(p)) & set(packages) for p in packages}
 
-    def cycle_from(start: str) -> list[str]:
-        stack = [(start, [start])]
-        seen: set[str] = set()
-        while stack:
-            node, path = stack.pop()
-            for nxt in graph[node]:
-                if nxt == start:
-                    return [*path, start]
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append((nxt, [*path, nxt]))
-        return []
-
-    cycles = [" -> ".join(c) for p in packages if (c := cycle_from(p))]
+    cycles = [" -> ".join(c) for p in packages if (c := find_cycle(p, graph))]
     assert not cycles, cycles
 
 

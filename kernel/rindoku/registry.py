@@ -18,7 +18,7 @@ import difflib
 import functools
 import importlib.metadata
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -38,6 +38,7 @@ __all__ = [
     "Registry",
     "UnknownNameError",
     "build_plugin_manager",
+    "find_cycle",
     "installed_entry_points",
     "load_registry",
     "module_entry_points",
@@ -387,7 +388,7 @@ class Registry:
                     item.plugin,
                     f"chapter {slug!r} requires {', '.join(map(repr, missing))}, which "
                     "is not installed: install that chapter or remove it from requires"))
-            path = _cycle_from(slug, {s: c.value.requires for s, c in chapters.items()})
+            path = find_cycle(slug, {s: c.value.requires for s, c in chapters.items()})
             if path:
                 self._problems.append(PluginProblem(
                     item.plugin,
@@ -411,13 +412,17 @@ class Registry:
         return None
 
 
-def _cycle_from(start: str, requires: dict[str, tuple[str, ...]]) -> list[str]:
-    """A chain of requirements from ``start`` back to itself, or [] if there is none."""
+def find_cycle(start: str, edges: Mapping[str, Iterable[str]]) -> list[str]:
+    """A path along ``edges`` from ``start`` back to itself (``[a, b, a]``), or [] if none.
+
+    ``edges`` maps a node to the nodes it points to: chapters to the chapters
+    they require, or packages to the packages they import.
+    """
     stack: list[tuple[str, list[str]]] = [(start, [start])]
     seen: set[str] = set()
     while stack:
         slug, path = stack.pop()
-        for nxt in requires.get(slug, ()):
+        for nxt in edges.get(slug, ()):
             if nxt == start:
                 return [*path, start]
             if nxt not in seen:
