@@ -58,8 +58,8 @@ def test_generated_code_passes_the_lint(tmp_path, mode):
     else:
         new_chapter("rnnlm", "RNN language model", number=9, package=tmp_path / "pkg")
         target, config = tmp_path / "pkg", []
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", *config, str(target)],
-                          capture_output=True, text=True)
+    command = [sys.executable, "-m", "ruff", "check", "--no-cache", *config, str(target)]
+    done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
 
 
