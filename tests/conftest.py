@@ -35,10 +35,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def missing_data_reason(name: str) -> str:
-    """The one-line remedy a test that needs data set ``name`` skips with."""
-    return (f"needs the {name} data set: set RINDOKU_DATA=DIR (a folder laid out like the "
-            "cache, e.g. ptb/ptb.train.txt), or let rindoku download it into the cache once "
-            "with internet access")
+    """The one-line remedy a test that needs data set ``name`` (``PTB``) skips with."""
+    from rindoku.data import remedy
+
+    return f"needs the {name} data set: {remedy(name.lower())}"
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Chapter", "Dataset", "SLUG_PATTERN"]
+from rindoku.data import DataFile
+
+__all__ = ["DATASET_PATTERN", "Chapter", "Dataset", "SLUG_PATTERN"]
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
 """A chapter slug: lower-case letters and digits, starting with a letter."""
+
+DATASET_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+"""A data set's name: lower-case words joined by hyphens (``word-benchmarks``)."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,32 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A data set a chapter provides: ``load(**kwargs)`` returns its arrays."""
+    """A data set a chapter provides: ``load(**kwargs)`` returns its arrays.
+
+    ``files`` are the files it is made from (:class:`rindoku.data.DataFile`,
+    each with its URLs and checksum), empty for data that is generated or
+    comes with a package; ``rindoku data`` lists, fetches and verifies them.
+    ``source`` says in a line where the data comes from and ``licence`` under
+    what terms.
+    """
 
     name: str
     load: Callable[..., Any]
     description: str = ""
+    files: tuple[DataFile, ...] = ()
+    source: str = ""
+    licence: str = ""
+
+    def __post_init__(self) -> None:
+        if not DATASET_PATTERN.match(self.name):
+            raise ValueError(
+                f"data set name {self.name!r} is not valid: use lower-case words joined by "
+                "hyphens, e.g. 'word-benchmarks'"
+            )
+        if isinstance(self.files, DataFile) or not all(
+                isinstance(f, DataFile) for f in self.files):
+            raise TypeError(
+                f"data set {self.name!r}: files must be a tuple of DataFile objects, "
+                f"got {self.files!r:.80}"
+            )
+        object.__setattr__(self, "files", tuple(self.files))

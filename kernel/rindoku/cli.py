@@ -1,4 +1,4 @@
-"""The ``rindoku`` command: list, run, exercise, plugins, book, new-chapter.
+"""The ``rindoku`` command: list, run, exercise, data, plugins, book, new-chapter.
 
 Every failure a user can cause (a misspelt id, a missing file, a file that
 would be overwritten) ends with one line on stderr and exit status 2; a check
@@ -22,7 +22,21 @@ from pathlib import Path
 from typing import TextIO
 
 from rindoku import __version__
-from rindoku.data import DataError
+from rindoku.chapter import Dataset
+from rindoku.data import (
+    CACHE,
+    ENV_VAR,
+    MISSING,
+    PROVIDED,
+    DataError,
+    FileState,
+    cache_dir,
+    download,
+    env_problem,
+    locate,
+    remedy,
+    state_of,
+)
 from rindoku.examples import Example, imported_modules, run_example
 from rindoku.execution import ExampleCache, ExampleResult, check_file
 from rindoku.kinds import KINDS as _KINDS
@@ -187,6 +201,192 @@ def cmd_exercise_solution(registry: Registry, args: argparse.Namespace) -> int:
     return 0
 
 
+LIST_HASH_LIMIT = 64 << 20
+"""``rindoku data`` hashes the files up to this size (bytes); ``rindoku data verify`` all."""
+
+
+def _datasets(registry: Registry, names: Sequence[str] = ()) -> dict[str, Dataset]:
+    """The named data sets, or all of them; a misspelt name: one line with the closest."""
+    items = registry.kind("datasets")
+    for name in names:
+        if name not in items:
+            raise UnknownNameError("data set", name, items)
+    return {name: items[name].value for name in (names or sorted(items))}
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def _with_env(line: str) -> str:
+    """``line``, and what is wrong with RINDOKU_DATA if anything is."""
+    problem = env_problem()
+    return f"{line}; {problem}" if problem else line
+
+
+def _warn_about_env() -> None:
+    if env_problem():
+        print(f"rindoku: warning: {env_problem()}: only the cache is used", file=sys.stderr)
+
+
+def _wrong(state: FileState) -> str:
+    if state.actual:
+        return f"sha256 {state.actual}, expected {state.file.sha256}"
+    return f"{state.size} bytes, expected {state.file.size}"
+
+
+def _where_and_checksum(states: list[FileState]) -> tuple[str, str]:
+    """The ``where`` and ``checksum`` columns of ``rindoku data`` for one data set."""
+    if not states:
+        return "no files", "-"
+    places = [where for where in (PROVIDED, CACHE) if any(s.where == where for s in states)]
+    missing = sum(s.where == MISSING for s in states)
+    if missing:
+        places.append(f"{missing} of {len(states)} missing" if places else MISSING)
+    checks = {s.checksum for s in states}
+    checksum = next(c for c in ("WRONG", "missing", "not checked", "ok") if c in checks)
+    return ", ".join(places), checksum
+
+
+def _missing_files(name: str, missing: list[str], total: int) -> str:
+    if len(missing) == total:
+        return f"{name} is missing ({total} file{'s' if total > 1 else ''})"
+    return f"{name}: {len(missing)} of {total} files missing ({', '.join(missing)})"
+
+
+def _dataset_problem(name: str, states: list[FileState]) -> str | None:
+    """One line on what is missing or wrong in a data set and what to do, or None."""
+    missing = [s.file.name for s in states if s.checksum == "missing"]
+    wrong = [s for s in states if s.checksum == "WRONG"]
+    parts = []
+    if missing:
+        parts.append(f"{_missing_files(name, missing, len(states))}: {remedy(name)}")
+    if wrong:
+        part = (f"{len(wrong)} file(s) with the wrong checksum "
+                f"({', '.join(s.file.name for s in wrong)}): run 'rindoku data fetch {name}' to "
+                "download them again")
+        if any(s.where == PROVIDED for s in wrong):
+            part += f", after deleting or replacing the one(s) in {ENV_VAR}"
+        parts.append(part if parts else f"{name}: {part}")
+    return _with_env("; ".join(parts)) if parts else None
+
+
+def cmd_data(registry: Registry, args: argparse.Namespace) -> int:
+    _warn_about_env()
+    datasets = _datasets(registry)
+    chapter_of = {item.plugin: slug for slug, item in registry.chapters.items()}
+    plugin_of = {name: item.plugin for name, item in registry.kind("datasets").items()}
+    print(f"data sets ({len(datasets)}), looked for in {ENV_VAR} "
+          f"({os.environ.get(ENV_VAR) or 'not set'}), then in the cache ({cache_dir()})\n")
+    rows = [("name", "chapter", "files", "size", "where", "checksum")]
+    states_of, to_fetch, to_verify = {}, [], []
+    for name, dataset in datasets.items():
+        states = states_of[name] = [state_of(f, hash_limit=LIST_HASH_LIMIT)
+                                    for f in dataset.files]
+        where, checksum = _where_and_checksum(states)
+        size = ("?" if any(s.size == 0 for s in states) else _size(sum(s.size for s in states))
+                ) if states else "-"
+        plugin = plugin_of[name]
+        rows.append((name, chapter_of.get(plugin, plugin), str(len(states)) if states else "-",
+                     size, where, checksum))
+        if checksum in ("missing", "WRONG"):
+            to_fetch.append(name)
+        if checksum in ("WRONG", "not checked"):
+            to_verify.append(name)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if args.verbose:
+        for name, dataset in datasets.items():
+            print(f"\n{name}: {dataset.description}")
+            print(f"  source:  {dataset.source or '-'}")
+            print(f"  licence: {dataset.licence or '-'}")
+            for s in states_of[name]:
+                print(f"  {s.checksum:<11} {_size(s.size) if s.size else '?':>8}  {s.path}")
+    if to_fetch:
+        print(f"\nto get what is missing or wrong: {remedy(' '.join(to_fetch))}")
+    if to_verify:
+        print(f"\nto check every file: rindoku data verify {' '.join(to_verify)}")
+    _print_problems(registry)
+    return 0
+
+
+def cmd_data_fetch(registry: Registry, args: argparse.Namespace) -> int:
+    if args.all == bool(args.names):
+        raise UsageError("give --all or names, not both" if args.all else
+                         "name the data sets to fetch (e.g. 'rindoku data fetch ptb'), "
+                         "or pass --all; 'rindoku data' lists them")
+    datasets = _datasets(registry, args.names)
+    _warn_about_env()
+    failed = False
+    for name, dataset in datasets.items():
+        if not dataset.files:
+            if args.names:
+                print(f"{name}: nothing to fetch ({dataset.source or 'no files'})")
+            continue
+        print(f"{name}: {dataset.source or dataset.description}")
+        print(f"  licence: {dataset.licence or 'not given'}", flush=True)
+        for file in dataset.files:
+            state = state_of(file)
+            if state.checksum == "ok":
+                print(f"  {file.name}: already here, checksum ok ({state.path})")
+                continue
+            if state.where == PROVIDED:  # the user's folder: not ours to replace
+                print(f"rindoku: error: {state.path} has the wrong checksum ({_wrong(state)}): "
+                      f"replace it, or delete it to download it into the cache", file=sys.stderr)
+                failed = True
+                continue
+            try:
+                path = download(file, timeout=args.timeout)
+            except DataError as exc:
+                print(f"rindoku: error: {exc.summary}", file=sys.stderr)
+                failed = True
+                continue
+            again = " (it replaces a damaged copy)" if state.where == CACHE else ""
+            print(f"  {file.name}: downloaded to {path}{again}", flush=True)
+    return 1 if failed else 0
+
+
+def cmd_data_verify(registry: Registry, args: argparse.Namespace) -> int:
+    failed = False
+    for name, dataset in _datasets(registry, args.names).items():
+        if not dataset.files:
+            if args.names:
+                print(f"{name}: no files to verify ({dataset.source or 'none'})")
+            continue
+        states = [state_of(file) for file in dataset.files]
+        for s in states:
+            detail = f"  ({_wrong(s)})" if s.checksum == "WRONG" else ""
+            print(f"{s.checksum:<8} {name}  {s.path}{detail}", flush=True)
+        problem = _dataset_problem(name, states)
+        if problem:
+            print(f"rindoku: {problem}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+def cmd_data_path(registry: Registry, args: argparse.Namespace) -> int:
+    dataset = _datasets(registry, [args.name])[args.name]
+    if not dataset.files:
+        print(f"rindoku: {args.name} has no files: {dataset.source or 'its loader makes it'}",
+              file=sys.stderr)
+        return 0
+    located = [locate(file) for file in dataset.files]
+    missing = [f.name for f, (_, where) in zip(dataset.files, located, strict=True)
+               if where == MISSING]
+    if missing:
+        print("rindoku: " + _with_env(f"{_missing_files(args.name, missing, len(located))}: "
+                                      f"{remedy(args.name)}"), file=sys.stderr)
+        return 1
+    for path, _ in located:
+        print(path)
+    return 0
+
+
 def find_checkout(start: Path, for_new_chapter: bool = False) -> Path:
     """The rindoku checkout containing ``start``: the folder with docs/conf.py."""
     for folder in [start, *start.parents]:
@@ -302,6 +502,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = esub.add_parser("solution", help="print the reference solution")
     p.add_argument("id")
     p.set_defaults(func=cmd_exercise_solution)
+
+    data = sub.add_parser("data", help="the data sets the chapters declare: where they are, "
+                                       "fetch, verify, path")
+    data.add_argument("-v", "--verbose", action="store_true",
+                      help="also each data set's description, source, licence and files")
+    data.set_defaults(func=cmd_data)
+    dsub = data.add_subparsers(dest="action", metavar="ACTION")
+    p = dsub.add_parser("fetch", help="download data sets into the cache, checking their SHA-256")
+    p.add_argument("names", nargs="*", metavar="NAME", help="data sets, e.g. ptb")
+    p.add_argument("--all", action="store_true", help="every data set that has files")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a server")
+    p.set_defaults(func=cmd_data_fetch)
+    p = dsub.add_parser("verify", help="check the SHA-256 of every file (exit 1 if any is wrong "
+                                       "or missing)")
+    p.add_argument("names", nargs="*", metavar="NAME", help="data sets (default: all)")
+    p.set_defaults(func=cmd_data_verify)
+    p = dsub.add_parser("path", help="print the paths of a data set's files")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=cmd_data_path)
 
     p = sub.add_parser("new-chapter", help="scaffold a new chapter plugin")
     p.add_argument("slug", help="the chapter's name: lower-case letters and digits (rnnlm)")

@@ -77,7 +77,12 @@ def rindoku_models() -> list[type]:
 
 @hookspec
 def rindoku_datasets() -> list[Dataset]:
-    """Return the data sets the chapter provides, as :class:`rindoku.chapter.Dataset`."""
+    """Return the data sets the chapter provides, as :class:`rindoku.chapter.Dataset`.
+
+    A data set names the files it needs (each a :class:`rindoku.data.DataFile`
+    with its URLs, mirrors and SHA-256), where it comes from and its licence:
+    ``rindoku data`` lists and fetches every declared data set.
+    """
 
 
 @hookspec

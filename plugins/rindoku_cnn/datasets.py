@@ -57,12 +57,13 @@ _MIRRORS = (
 )
 
 
-def _mnist_file(filename: str, sha256: str, description: str) -> DataFile:
+def _mnist_file(filename: str, sha256: str, size: int, description: str) -> DataFile:
     return DataFile(
         name=f"mnist/{filename}",
         urls=tuple(mirror + filename for mirror in _MIRRORS),
         sha256=sha256,
         description=description,
+        size=size,
     )
 
 
@@ -70,21 +71,25 @@ MNIST_FILES: dict[str, DataFile] = {
     "train_images": _mnist_file(
         "train-images-idx3-ubyte.gz",
         "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        9_912_422,
         "MNIST training images, 60,000 × 28 × 28",
     ),
     "train_labels": _mnist_file(
         "train-labels-idx1-ubyte.gz",
         "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        28_881,
         "MNIST training labels, 60,000",
     ),
     "test_images": _mnist_file(
         "t10k-images-idx3-ubyte.gz",
         "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        1_648_877,
         "MNIST test images, 10,000 × 28 × 28",
     ),
     "test_labels": _mnist_file(
         "t10k-labels-idx1-ubyte.gz",
         "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        4_542,
         "MNIST test labels, 10,000",
     ),
 }

@@ -66,7 +66,7 @@ def rindoku_models() -> list[type]:
 @hookimpl
 def rindoku_datasets() -> list[Dataset]:
     """The 8 × 8 digits bundled with scikit-learn, and MNIST."""
-    from rindoku_cnn.datasets import load_digits, load_mnist
+    from rindoku_cnn.datasets import MNIST_FILES, load_digits, load_mnist
 
     return [
         Dataset(
@@ -75,6 +75,9 @@ def rindoku_datasets() -> list[Dataset]:
             "1,797 handwritten digits, 8 × 8, bundled with scikit-learn (no download); "
             "load(rng, test_size=0.2) returns (x_train, t_train), (x_test, t_test) with "
             "x (N, 1, 8, 8) in [0, 1] and t (N,) the digit.",
+            source="bundled with scikit-learn: the test set of UCI's Optical Recognition of "
+                   "Handwritten Digits (no download)",
+            licence="CC BY 4.0 (UCI Machine Learning Repository)",
         ),
         Dataset(
             "mnist",
@@ -82,6 +85,10 @@ def rindoku_datasets() -> list[Dataset]:
             "MNIST, 60,000 + 10,000 handwritten digits, 28 × 28 (downloaded once, checked "
             "by SHA-256, or read from $RINDOKU_DATA/mnist/); load() returns (x_train, "
             "t_train), (x_test, t_test) with x (N, 1, 28, 28) float32 in [0, 1].",
+            files=tuple(MNIST_FILES.values()),
+            source="MNIST by Yann LeCun, Corinna Cortes and Christopher Burges, from two "
+                   "mirrors of the original idx files",
+            licence="CC BY-SA 3.0",
         ),
     ]
 

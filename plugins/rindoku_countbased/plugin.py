@@ -50,9 +50,14 @@ def rindoku_chapter() -> Chapter:
 
 @hookimpl
 def rindoku_datasets() -> list[Dataset]:
-    """The Penn Treebank, and the toy corpus of one sentence."""
+    """The Penn Treebank, the word-vector benchmarks, and the toy corpus of one sentence."""
     from rindoku_countbased.datasets import load_toy_corpus
-    from rindoku_text.ptb import load_data
+    from rindoku_text import wordvectors
+    from rindoku_text.ptb import PTB_TEST, PTB_TRAIN, PTB_VALID, load_data
+
+    def load_word_benchmarks() -> tuple[list[tuple[str, list[list[str]]]],
+                                        list[tuple[str, str, float]]]:
+        return wordvectors.load_analogy_questions(), wordvectors.load_wordsim353()
 
     return [
         Dataset(
@@ -61,12 +66,30 @@ def rindoku_datasets() -> list[Dataset]:
             "The Penn Treebank as preprocessed by Mikolov: 10,000 words, '<eos>' at the end "
             "of each sentence; load(split='train') returns (corpus, word_to_id, id_to_word) "
             "(book 2 ch. 2).",
+            files=(PTB_TRAIN, PTB_VALID, PTB_TEST),
+            source="Mikolov's preprocessed Penn Treebank, the files book 2's dataset/ptb.py "
+                   "downloads",
+            licence="Penn Treebank (LDC99T42) under the LDC user agreement; preprocessed and "
+                    "distributed by Mikolov with RNNLM",
+        ),
+        Dataset(
+            "word-benchmarks",
+            load_word_benchmarks,
+            "The two word-vector benchmarks: the Google analogy questions (19,544 in 14 "
+            "sections) and WordSim353 (353 pairs with human scores); load() returns "
+            "(questions by section, pairs with scores).",
+            files=(wordvectors.QUESTIONS_WORDS, wordvectors.WORDSIM353),
+            source="questions-words.txt from word2vec (Mikolov et al. 2013); wordsim353.tsv "
+                   "(Finkelstein et al. 2002) from gensim's test data",
+            licence="questions-words.txt: Apache-2.0 (word2vec); wordsim353.tsv: free for "
+                    "research, as distributed by its authors",
         ),
         Dataset(
             "toy-corpus",
             load_toy_corpus,
             "'You say goodbye and I say hello.' as word ids; load() returns "
             "(corpus, word_to_id, id_to_word) (book 2 ch. 2).",
+            source="one sentence in rindoku_countbased.datasets (no file)",
         ),
     ]
 

@@ -32,18 +32,21 @@ PTB_TRAIN = DataFile(
     (_URL + "ptb.train.txt",),
     "fcea919f6cf83f35d4d00c6cbf08040d13d4155226340912e2fef9c9c4102cbf",
     "PTB training split: 42,068 sentences, 887,521 words",
+    size=5_101_618,
 )
 PTB_VALID = DataFile(
     "ptb/ptb.valid.txt",
     (_URL + "ptb.valid.txt",),
     "c9fe6985fe0d4ccb578183407d7668fc6066c20700cb4cf87d8ff1cc34df1bf2",
     "PTB validation split: 3,370 sentences, 70,390 words",
+    size=399_782,
 )
 PTB_TEST = DataFile(
     "ptb/ptb.test.txt",
     (_URL + "ptb.test.txt",),
     "dd65dff31e70846b2a6030a87482edcd5d199130cdcfa1f3dccbb033728deee0",
     "PTB test split: 3,761 sentences, 78,669 words",
+    size=449_945,
 )
 
 FILES = {"train": PTB_TRAIN, "valid": PTB_VALID, "test": PTB_TEST}

@@ -58,6 +58,7 @@ QUESTIONS_WORDS = DataFile(
     ),
     "8c29b3332afc46f3fb8be04cb5297bf96f39aa7131272dff57869b4485b22a36",
     "Google analogy test set (Mikolov et al. 2013): 19,544 questions in 14 sections",
+    size=603_955,
 )
 WORDSIM353 = DataFile(
     "eval/wordsim353.tsv",
@@ -67,6 +68,7 @@ WORDSIM353 = DataFile(
     ),
     "f92a022fc2537793a15bc3a8c162ebcd74990e033a228bb6388cb71e4c0b1e1d",
     "WordSimilarity-353 (Finkelstein et al. 2002): 353 word pairs, human scores 0-10",
+    size=7_186,
 )
 
 SEMANTIC_SECTIONS = 5
