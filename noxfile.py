@@ -2,7 +2,8 @@
 
 ``nox -s tests`` runs the fast tests (a few minutes); ``nox -s tests -- --slow``
 adds the slow ones (the real book, scaffolding in a fresh environment, PTB
-trainings), as CI does.
+trainings), as CI does.  ``nox -s browser`` checks the built book in headless
+Chromium.
 """
 
 from pathlib import Path
@@ -33,6 +34,19 @@ def book(session: nox.Session) -> None:
         *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE},
     )
     session.log("the book is at docs/_build/html/index.html")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Open the built book in headless Chromium and check it as a reader would.
+
+    Uses docs/_build/html (run ``nox -s book`` first, or it is built here) and
+    Debian's Chromium (``apt-get install chromium fonts-noto-cjk``); screenshots
+    are written to docs/_build/screenshots.
+    """
+    session.install("-e", ".[browser]")
+    session.run("pytest", "-p", "no:cacheprovider", "tests/browser", "--browser",
+                *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE})
 
 
 @nox.session

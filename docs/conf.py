@@ -1,5 +1,9 @@
 """Sphinx configuration of the rindoku course book."""
 
+import os
+import tomllib
+from pathlib import Path
+
 project = "rindoku"
 author = "the rindoku reading group"
 copyright = "2026, the rindoku reading group"
@@ -18,6 +22,7 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 exclude_patterns = ["_build", "README.md"]
+templates_path = ["_templates"]
 suppress_warnings = ["myst.header"]
 
 autodoc_member_order = "bysource"
@@ -30,9 +35,31 @@ html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,
     "home_page_in_toc": True,
+    # No header bar above the book's own: its ☰ button would be a second one
+    # (the theme's script binds only the first), its search field a second one.
+    "navbar_persistent": [],
+    # A home link above each page, the search page's included.
+    "article_header_start": ["toggle-primary-sidebar", "home-and-title"],
+    # Below the page's contents: a link to the page's source.
+    "secondary_sidebar_items": ["page-toc", "sourcelink"],
 }
+# A page's source opens in the browser as text.
+html_sourcelink_suffix = ".txt"
 copybutton_prompt_text = r"\$ |>>> "
 copybutton_prompt_is_regexp = True
-# The search page is rendered again on every build; without the chapter
-# navigation in its sidebar a rebuild with nothing changed is about 0.1 s faster.
-html_sidebars = {"search": []}
+
+
+def _pyproject_url(name: str) -> str:
+    """The ``name`` entry of ``[project.urls]`` in the checkout's pyproject.toml, or ""."""
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    if not pyproject.is_file():
+        return ""
+    project_table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    return str(project_table.get("urls", {}).get(name, ""))
+
+
+# The repository the book links to (the repository button above each page).
+# Set RINDOKU_REPOSITORY_URL when building, or the "Repository" entry of
+# [project.urls] in pyproject.toml; with neither, the book has no repository
+# button (each page still links to its own source).
+rindoku_repository_url = os.environ.get("RINDOKU_REPOSITORY_URL") or _pyproject_url("Repository")

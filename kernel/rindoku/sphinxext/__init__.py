@@ -6,22 +6,32 @@ lies, :mod:`rindoku.sphinxext.pages`), provides
 the directives of :mod:`rindoku.sphinxext.directives`, re-reads a page when an
 example it runs is out of date, and prints a summary of the examples at the end
 of the build.  An example that raises fails the build.
+
+The HTML book works offline: the extension brings its own MathJax (3.2.2,
+``static/mathjax``, Apache-2.0) and uses it unless ``mathjax_path`` is set, and
+a small script of its own (long listings fold, see ``static/rindoku.js``).  The
+glossary's links land where each term is introduced
+(:mod:`rindoku.sphinxext.terms`).  ``rindoku_repository_url`` gives the
+sphinx-book-theme its repository button.
 """
 
 from __future__ import annotations
 
 import posixpath
+import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.ext import mathjax
 from sphinx.util import logging
-from sphinx.util.fileutil import copy_asset_file
 
 from rindoku import __version__
 from rindoku.execution import file_digests, library_versions
-from rindoku.sphinxext import directives, nodes
+from rindoku.sphinxext import directives, nodes, terms
 from rindoku.sphinxext.pages import use_chapter_pages
 from rindoku.sphinxext.state import book_chapters, book_state, registry_of
 
@@ -29,7 +39,11 @@ logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 
-ENV_VERSION = 2
+MATHJAX = "mathjax/tex-svg-full.js"
+"""The bundled MathJax, relative to the build's ``_static`` folder: TeX input and
+SVG output in one file, with every TeX extension and no web fonts to fetch."""
+
+ENV_VERSION = 3
 """The version of what the extension keeps in Sphinx's environment: a change
 of it makes Sphinx read every document again rather than load an old state."""
 
@@ -42,13 +56,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("rindoku_installed_plugins", True, "env", types=[bool])
     app.add_config_value("rindoku_run_long", False, "env", types=[bool, int])
     app.add_config_value("rindoku_chapters", [], "env", types=[list])
+    app.add_config_value("rindoku_repository_url", "", "html", types=[str])
 
     # events, in the order they fire
+    app.connect("config-inited", use_bundled_mathjax)
+    app.connect("config-inited", use_repository_url)
     app.connect("builder-inited", add_chapter_pages)
     app.connect("builder-inited", report_plugin_problems)
     app.connect("env-get-outdated", outdated_example_docs)
     app.connect("env-before-read-docs", remember_docs_to_read)
     app.connect("env-purge-doc", purge_doc)
+    app.connect("doctree-read", terms.anchor_terms)
+    # before Sphinx collects the page's downloads (priority 500)
+    app.connect("doctree-read", directives.add_chapter_notebook_link, priority=400)
     app.connect("env-merge-info", merge_info)
     app.connect("missing-reference", unlink_absent_chapter)
     app.connect("build-finished", copy_static_files)
@@ -67,6 +87,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex=(nodes.visit_plain, nodes.depart_plain),
         text=(nodes.visit_plain, nodes.depart_plain),
     )
+    app.add_node(
+        nodes.figure_link,
+        html=(nodes.visit_figure_link_html, nodes.depart_figure_link_html),
+        latex=(nodes.visit_plain, nodes.depart_plain),
+        text=(nodes.visit_plain, nodes.depart_plain),
+    )
     app.add_directive("rindoku-source", directives.SourceDirective)
     app.add_directive("rindoku-example", directives.ExampleDirective)
     app.add_directive("rindoku-exercise", directives.ExerciseDirective)
@@ -74,6 +100,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("rindoku-glossary", directives.GlossaryDirective)
     app.add_directive("rindoku-hooks", directives.HooksDirective)
     app.add_css_file("rindoku.css")
+    app.add_js_file("rindoku.js", defer="defer")
 
     return {
         "version": __version__,
@@ -81,6 +108,36 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
+
+
+def use_bundled_mathjax(app: Sphinx, config: Config) -> None:
+    """Render math with the bundled MathJax unless the project chose its own.
+
+    Sphinx's default loads MathJax from a CDN: a reader without a network
+    would see raw TeX.
+    """
+    if config.mathjax_path == mathjax.MATHJAX_URL:
+        config.mathjax_path = MATHJAX
+
+
+def use_repository_url(app: Sphinx, config: Config) -> None:
+    """Link the book to its repository (``rindoku_repository_url``), with the theme's
+    repository button (GitHub, GitLab, Bitbucket) or an icon link in the sidebar.
+
+    Options the project gave the theme itself are left as they are.
+    """
+    url = config.rindoku_repository_url
+    if not url or config.html_theme != "sphinx_book_theme":
+        return
+    options = dict(config.html_theme_options)
+    host = urlsplit(url).netloc.lower()
+    if any(name in host for name in ("github", "gitlab", "bitbucket")):
+        options.setdefault("repository_url", url)
+        options.setdefault("use_repository_button", True)
+    else:
+        options.setdefault("icon_links", [
+            {"name": "Repository", "url": url, "icon": "fa-solid fa-code-branch"}])
+    config.html_theme_options = options
 
 
 def add_chapter_pages(app: Sphinx) -> None:
@@ -187,8 +244,14 @@ def unlink_absent_chapter(app: Sphinx, env: BuildEnvironment, node: Any,
 
 
 def copy_static_files(app: Sphinx, exception: Exception | None) -> None:
+    """The extension's style sheet and script, and MathJax when the book uses the bundled one."""
     if exception is None and app.builder.format == "html":
-        copy_asset_file(str(STATIC / "rindoku.css"), str(Path(app.outdir) / "_static"))
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        for name in ("rindoku.css", "rindoku.js"):
+            shutil.copyfile(STATIC / name, static / name)
+        if app.config.mathjax_path == MATHJAX:
+            shutil.copytree(STATIC / "mathjax", static / "mathjax", dirs_exist_ok=True)
 
 
 def summarise_examples(app: Sphinx, exception: Exception | None) -> None:

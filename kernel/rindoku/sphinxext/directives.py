@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +14,24 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from rindoku.examples import Example, example_script
+from rindoku.examples import Example, example_code, example_script, figure_description
 from rindoku.execution import ExampleCache, ExampleResult, file_digests, library_versions
 from rindoku.kinds import KINDS
+from rindoku.notebooks import (
+    chapter_notebook,
+    example_notebook,
+    notebook_name,
+    write_notebook,
+)
 from rindoku.registry import Registry, UnknownNameError
-from rindoku.sphinxext.nodes import make_details
+from rindoku.sphinxext.nodes import figure_link, make_details
 from rindoku.sphinxext.state import book_chapters, book_state, cache_dir, registry_of
+from rindoku.sphinxext.terms import term_label
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +100,8 @@ class SourceDirective(RindokuDirective):
             self.env.note_dependency(file)
         module = getattr(inspect.getmodule(obj), "__name__", "")
         caption = f"{module} (line {line})" if module else path
-        return [self.code(inspect.cleandoc(source) if source.startswith(" ") else source,
-                          caption=caption)]
+        # a method's source is indented as in its class: dedent every line alike
+        return [self.code(textwrap.dedent(source), caption=caption)]
 
 
 class ExampleDirective(RindokuDirective):
@@ -117,6 +125,7 @@ class ExampleDirective(RindokuDirective):
         box = nodes.container(classes=["rindoku-example"])
         box += self.label(f"Example: {example.title} ({example.id})")
         if "hide-source" not in self.options:
+            box += self._prelude(example)
             box += self.code(example.source)
         box += self._script_link(example, cache)
         if result is None:
@@ -132,7 +141,7 @@ class ExampleDirective(RindokuDirective):
                                                  caption="This example raised"),
                                    classes=["rindoku-error"])
         else:
-            box += self._output(result)
+            box += self._output(result, example)
         return [box]
 
     def _record(self, example: Example, result: ExampleResult | None) -> None:
@@ -150,34 +159,95 @@ class ExampleDirective(RindokuDirective):
             "versions": library_versions(),
         })
 
-    def _output(self, result: ExampleResult) -> list[nodes.Node]:
+    def _output(self, result: ExampleResult, example: Example) -> list[nodes.Node]:
         out: list[nodes.Node] = []
         if result.stdout.strip():
             out.append(nodes.container("", self.code(result.stdout.rstrip("\n"), "text",
                                                      caption="Output"),
                                        classes=["rindoku-output"]))
-        for figure in result.figures:
+        for number, figure in enumerate(result.figures, start=1):
+            # what the figure shows, saved with it when it was drawn; an older
+            # cached figure has none, and the example's title stands in
+            shows = (figure_description(figure) if figure.is_file() else "") or example.title
             uri = self.relative_to_doc(figure)
-            out.append(nodes.image(uri=uri, alt=f"figure of {result.id}",
-                                   candidates={"*": uri}))
+            out.append(figure_link("", nodes.image(
+                uri=uri, alt=f"{result.id}, figure {number}: {shows}", candidates={"*": uri})))
         return out
 
+    def _prelude(self, example: Example) -> list[nodes.Node]:
+        """The imports, constants and helpers the example uses, folded: the top of its
+        script, so that every name the listing uses is defined on the page."""
+        code = example_code(example)
+        if not code.prelude:
+            return []
+        title = "Imports" + (f" and the definitions it uses ({', '.join(code.names)})"
+                             if code.names else "")
+        return [make_details(title, self.code(code.prelude), classes=("rindoku-prelude",))]
+
     def _script_link(self, example: Example, cache: ExampleCache) -> nodes.paragraph:
-        script = cache.root / example.id / f"{re.sub(r'[^0-9a-zA-Z]+', '_', example.id)}.py"
-        script.parent.mkdir(parents=True, exist_ok=True)
+        """Write the example's script and notebook beside its results; link both."""
+        folder = cache.root / example.id
+        script = folder / f"{notebook_name(example.id)}.py"
+        folder.mkdir(parents=True, exist_ok=True)
         text = example_script(example)
         if not script.exists() or script.read_text(encoding="utf-8") != text:
             script.write_text(text, encoding="utf-8")
-        reference = addnodes.download_reference(
-            "", "", refdoc=self.env.docname, reftarget=self.relative_to_doc(script),
-            refexplicit=True,
-        )
-        reference += nodes.literal(script.name, f"Download {script.name}")
-        para = nodes.paragraph()
-        para += reference
+        notebook = script.with_suffix(".ipynb")
+        write_notebook(example_notebook(example), notebook)
+        module = inspect.getsourcefile(example.function)
+        if module:  # the script shows the module's helpers: a change of them re-reads the page
+            self.env.note_dependency(module)
+        para = nodes.paragraph(classes=["rindoku-downloads"])
+        para += nodes.Text("Download ")
+        para += download_link(self.env.docname, self.relative_to_doc(script), script.name)
+        para += nodes.Text(" · ")
+        para += download_link(self.env.docname, self.relative_to_doc(notebook), notebook.name)
         para += nodes.Text(" · or run it in a terminal: ")
         para += nodes.literal("", f"rindoku run {example.id}")
         return para
+
+
+def download_link(docname: str, target: str, text: str) -> addnodes.download_reference:
+    """A link to the file ``target`` (relative to the document), which the builder
+    copies into ``_downloads``."""
+    reference = addnodes.download_reference("", "", refdoc=docname, reftarget=target,
+                                            refexplicit=True)
+    reference += nodes.literal(text, text)
+    return reference
+
+
+def add_chapter_notebook_link(app: Sphinx, doctree: nodes.document) -> None:
+    """Under a chapter page's title, link a notebook of all the chapter's examples.
+
+    Every chapter of the book gets one, a third-party chapter's too.  It runs
+    before Sphinx collects a page's downloads (``doctree-read``, priority 400),
+    so that the notebook is copied into ``_downloads`` like an example's script.
+    """
+    env = app.env
+    folder, _, slug = env.docname.rpartition("/")
+    chapter = next((c for c in book_chapters(app) if c.slug == slug), None)
+    if folder != app.config.rindoku_chapters_dir or chapter is None:
+        return
+    registry = registry_of(app)
+    examples = [e for e in registry.examples if e.partition(".")[0] == slug]
+    if not examples:
+        return
+    path = cache_dir(app) / "chapters" / f"{slug}.ipynb"
+    write_notebook(chapter_notebook(chapter, registry), path)
+    for example_id in examples:
+        module = inspect.getsourcefile(registry.example(example_id).function)
+        if module:
+            env.note_dependency(module)
+    doc_dir = Path(env.srcdir) / Path(env.docname).parent
+    target = os.path.relpath(path, doc_dir).replace(os.sep, "/")
+    para = nodes.paragraph(classes=["rindoku-downloads", "rindoku-chapter-notebook"])
+    para += nodes.Text("All of this chapter's examples in one Jupyter notebook: ")
+    para += download_link(env.docname, target, path.name)
+    section = doctree.next_node(nodes.section)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, para)
+    else:
+        doctree.insert(0, para)
 
 
 class ExerciseDirective(RindokuDirective):
@@ -199,11 +269,13 @@ class ExerciseDirective(RindokuDirective):
                     f"rindoku exercise check {exercise.id} {exercise.filename}")
         box += self.code(commands, "console", caption="Start and check it")
         box += self.code(exercise.starter, caption=f"Starter code ({exercise.filename})")
-        if exercise.hints:
-            hints = nodes.enumerated_list()
-            for hint in exercise.hints:
-                hints += nodes.list_item("", *self.parse_markdown(hint))
-            box += make_details("Hints", hints)
+        # one collapsible block per hint, so that a reader opens them one at a time
+        last = len(exercise.hints)
+        for number, hint in enumerate(exercise.hints, start=1):
+            title = f"Hint {number}"
+            if number == last and last > 1:
+                title += " (last: shows code)" if "`" in hint else " (last)"
+            box += make_details(title, *self.parse_markdown(hint), classes=("rindoku-hint",))
         box += make_details("Solution", self.code(exercise.solution))
         return [box]
 
@@ -229,7 +301,8 @@ class ChaptersDirective(TocTree, RindokuDirective):
 
 
 class GlossaryDirective(RindokuDirective):
-    """``{rindoku-glossary}`` — every chapter's key terms, English beside Japanese."""
+    """``{rindoku-glossary}`` — every chapter's key terms, English beside Japanese, each
+    linked to where its chapter introduces it (:mod:`rindoku.sphinxext.terms`)."""
 
     def run(self) -> list[nodes.Node]:
         book_state(self.env).chapter_docs.add(self.env.docname)
@@ -239,8 +312,8 @@ class GlossaryDirective(RindokuDirective):
                 entries.append((english.lower(), english, japanese, chapter))
         rows = ["| English | 日本語 | Chapter |", "|---|---|---|"]
         for _, english, japanese, chapter in sorted(entries, key=lambda e: e[0]):
-            rows.append(f"| {english} | {japanese} | {{doc}}`{chapter.title} "
-                        f"</chapters/{chapter.slug}>` |")
+            rows.append(f"| {english} | {japanese} | {{ref}}`{chapter.title} "
+                        f"<{term_label(chapter.slug, english)}>` |")
         return self.parse_markdown("\n".join(rows))
 
 

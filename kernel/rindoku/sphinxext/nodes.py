@@ -1,7 +1,10 @@
-"""A collapsible block (HTML ``<details>``) for hints and solutions."""
+"""The extension's own nodes: a collapsible block (HTML ``<details>``) for hints
+and solutions, and a figure that links to its image file at full size."""
 
 from __future__ import annotations
 
+import posixpath
+import urllib.parse
 from typing import Any
 
 from docutils import nodes
@@ -16,7 +19,7 @@ class summary(nodes.General, nodes.TextElement):  # noqa: N801
 
 
 def visit_details_html(self: Any, node: details) -> None:
-    self.body.append(self.starttag(node, "details", CLASS="rindoku-details"))
+    self.body.append(self.starttag(node, "details", classes=["rindoku-details"]))
 
 
 def depart_details_html(self: Any, node: details) -> None:
@@ -29,6 +32,26 @@ def visit_summary_html(self: Any, node: summary) -> None:
 
 def depart_summary_html(self: Any, node: summary) -> None:
     self.body.append("</summary>\n")
+
+
+class figure_link(nodes.General, nodes.Element):  # noqa: N801
+    """An example's figure (one :class:`~docutils.nodes.image` inside) that opens
+    the image file at full size when clicked."""
+
+
+def visit_figure_link_html(self: Any, node: figure_link) -> None:
+    image = node.next_node(nodes.image)
+    uri = image["uri"] if image is not None else ""
+    # the image's file as the builder copies it (the image's own visit rewrites its uri so)
+    if uri in self.builder.images:
+        uri = posixpath.join(self.builder.imgpath, urllib.parse.quote(self.builder.images[uri]))
+    self.body.append(self.starttag(node, "a", "", href=uri, CLASS="rindoku-figure",
+                                   title="Open the figure at full size"))
+
+
+def depart_figure_link_html(self: Any, node: figure_link) -> None:
+    # said in words too: a phone shows no zoom cursor
+    self.body.append('<span class="rindoku-figure-open">open at full size</span></a>\n')
 
 
 def visit_plain(self: Any, node: nodes.Element) -> None:
