@@ -15,16 +15,24 @@ timing and the comparison of every output and gradient are
 :func:`rindoku_cnn.speed.compare_paths`, which the chapter's ``cnn.fast``
 example runs with fewer repeats; this script adds the loops of
 ``conv2d_naive``, float32, and where each net's time goes, layer by layer.
+
+The run writes its figures to ``docs/records/bench.cnn/record.json``, where
+the book cites them (``--no-record`` writes nothing).  On a shared machine,
+``OPENBLAS_NUM_THREADS=1`` gives steadier figures; the record states the
+setting and the load.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import re
 from functools import partial
 from typing import Any
 
 import numpy as np
+from benchrecord import BenchRecord, add_record_options
 
 from rindoku_cnn.fast import FastSimpleConvNet
 from rindoku_cnn.layers import conv2d_naive
@@ -34,8 +42,17 @@ from rindoku_cnn.speed import BATCH, INPUT_DIM, compare_paths, median_ms
 REPEATS = 30
 
 
-def layer_by_layer(net: SimpleConvNet, x: np.ndarray, t: np.ndarray) -> None:
-    """Print each layer's forward and backward time inside ``net``, and their sums."""
+def slug(name: str) -> str:
+    """A value name made of a step's name: ``"Pooling forward"`` -> ``pooling_forward``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def layer_by_layer(record: BenchRecord, net: SimpleConvNet, x: np.ndarray,
+                   t: np.ndarray) -> None:
+    """Print each layer's forward and backward time inside ``net``, and their sums.
+
+    Publishes the sums as ``<net>_layers_forward_ms`` and ``<net>_layers_backward_ms``.
+    """
     print(f"\n{type(net).__name__ + ', layer by layer':<34} {'forward':>10} {'backward':>10}")
     h: Any = x
     total_forward = total_backward = 0.0
@@ -52,9 +69,20 @@ def layer_by_layer(net: SimpleConvNet, x: np.ndarray, t: np.ndarray) -> None:
               f"{backward_ms:>10.2f}")
         h = out
     print(f"  {'sum':<32} {total_forward:>10.2f} {total_backward:>10.2f}")
+    record.publish(f"{slug(type(net).__name__)}_layers_forward_ms", total_forward, "{:.1f} ms")
+    record.publish(f"{slug(type(net).__name__)}_layers_backward_ms", total_backward,
+                   "{:.1f} ms")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_record_options(parser)
+    args = parser.parse_args()
+    with BenchRecord.from_args("cnn", args) as record:
+        run(record)
+
+
+def run(record: BenchRecord) -> None:
     cores = os.cpu_count()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "not set: OpenBLAS uses every core")
@@ -70,6 +98,9 @@ def main() -> None:
 
     print(f"{'per batch of 100':<34} {'fast (ms)':>10} {'textbook':>10} {'textbook/fast':>14}")
     for timing in comparison.timings:
+        record.publish(f"{slug(timing.name)}_fast_ms", timing.fast_ms, "{:.1f} ms")
+        record.publish(f"{slug(timing.name)}_textbook_ms", timing.textbook_ms, "{:.1f} ms")
+        record.publish(f"{slug(timing.name)}_textbook_over_fast", timing.ratio, "{:.1f}")
         print(f"{timing.name:<34} {timing.fast_ms:>10.2f} {timing.textbook_ms:>10.2f} "
               f"{timing.ratio:>13.1f}×")
 
@@ -77,6 +108,7 @@ def main() -> None:
     first_conv.forward(x)
     dconv = np.ones(first_conv.out_shape)
     no_dx_ms = median_ms(lambda: first_conv.backward(dconv), REPEATS)
+    record.publish("convolution_backward_no_dx_fast_ms", no_dx_ms, "{:.1f} ms")
     print(f"{'FastConvolution backward, no dx':<34} {no_dx_ms:>10.2f} {'':>10} {'':>14}"
           "   (the fast net's first layer)")
 
@@ -84,6 +116,8 @@ def main() -> None:
     W1, b1 = conv.params
     im2col_ms = median_ms(lambda: conv.forward(x), REPEATS)
     naive_ms = median_ms(lambda: conv2d_naive(x, W1, b1), repeats=3)
+    record.publish("conv2d_naive_ms", naive_ms, "{:.0f} ms")
+    record.publish("naive_over_im2col", naive_ms / im2col_ms, "{:.0f}")
     print(f"{'Convolution forward, conv2d_naive':<34} {'':>10} {naive_ms:>10.1f} "
           f"{naive_ms / im2col_ms:>13.0f}×   (loops against the textbook im2col layer)")
 
@@ -95,17 +129,20 @@ def main() -> None:
             net32.forward(x32, t)
             net32.backward()
 
-        print(f"{cls.__name__ + ' float32 fwd + bwd':<34} {median_ms(step, REPEATS):>10.2f}")
+        step_ms = median_ms(step, REPEATS)
+        record.publish(f"{slug(cls.__name__)}_float32_ms", step_ms, "{:.1f} ms")
+        print(f"{cls.__name__ + ' float32 fwd + bwd':<34} {step_ms:>10.2f}")
 
     # where the time of each net's forward + backward goes
-    layer_by_layer(net, x, t)
-    layer_by_layer(fast_net, x, t)
+    layer_by_layer(record, net, x, t)
+    layer_by_layer(record, fast_net, x, t)
 
     # the two agree
     print("\nlargest differences, fast against textbook (relative to the largest value):")
     for name, relative in comparison.differences.items():
         print(f"  {name:<36} {relative:.1e}")
     worst = comparison.worst_difference
+    record.publish("largest_relative_difference", worst, "{:.0e}")
     verdict = "all agree to rounding" if worst < 1e-12 else "DIFFERENT: relative difference"
     print(f"  {verdict} (largest relative difference {worst:.1e}, limit 1e-12)")
 

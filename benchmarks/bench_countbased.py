@@ -13,11 +13,14 @@ randomized SVD with 5 power iterations, seed by seed.
 
 Run ``python benchmarks/bench_countbased.py`` (or ``nox -s bench``).  The data
 files come from ``$RINDOKU_DATA``; when it is unset and the checkout lies beside
-a ``shared/data`` folder, that folder is used.
+a ``shared/data`` folder, that folder is used.  The run writes its figures to
+``docs/records/bench.countbased/record.json``, where the book cites them
+(``--no-record`` writes nothing).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from benchrecord import BenchRecord, add_record_options
 
 from rindoku_countbased import countbased
 from rindoku_countbased.fast import (
@@ -72,6 +76,35 @@ def scores(vectors: WordVectors) -> tuple[AnalogyReport, SimilarityReport]:
 def score_row(label: str, analogy: AnalogyReport, wordsim: SimilarityReport) -> str:
     return (f"  {label:<34} {analogy.accuracy:7.2%} {analogy.semantic_accuracy:9.2%} "
             f"{analogy.syntactic_accuracy:10.2%} {wordsim.spearman:10.4f}")
+
+
+def publish_scores(record: BenchRecord, prefix: str, analogy: AnalogyReport,
+                   wordsim: SimilarityReport) -> None:
+    """Publish ``PREFIX_analogy`` (``_semantic``, ``_syntactic``) and ``PREFIX_wordsim``."""
+    record.publish(f"{prefix}_analogy", analogy.accuracy, "{:.2%}")
+    record.publish(f"{prefix}_analogy_semantic", analogy.semantic_accuracy, "{:.2%}")
+    record.publish(f"{prefix}_analogy_syntactic", analogy.syntactic_accuracy, "{:.2%}")
+    record.publish(f"{prefix}_wordsim", wordsim.spearman, "{:.4f}")
+
+
+STAGES = {"load": "load", "co-occurrence": "cooccurrence", "PPMI": "ppmi", "SVD": "svd"}
+"""The pipeline's stages, as it names them and as the record names them."""
+
+
+def publish_stages(record: BenchRecord, prefix: str, stage_seconds: dict[int, dict]) -> None:
+    """Publish each stage's and the total's median, least and most seconds over the seeds.
+
+    ``PREFIX_svd_seconds`` (the median), ``PREFIX_svd_seconds_min``,
+    ``PREFIX_svd_seconds_max`` …, and ``PREFIX_total_seconds`` likewise.
+    """
+    runs = list(stage_seconds.values())
+    columns = {name: [run[stage] for run in runs] for stage, name in STAGES.items()}
+    columns["total"] = [sum(run.values()) for run in runs]
+    for name, seconds in columns.items():
+        fmt = "{:.2f} s" if max(seconds) >= 0.1 else "{:.3f} s"
+        record.publish(f"{prefix}_{name}_seconds", float(np.median(seconds)), fmt)
+        record.publish(f"{prefix}_{name}_seconds_min", min(seconds), fmt)
+        record.publish(f"{prefix}_{name}_seconds_max", max(seconds), fmt)
 
 
 SCORE_HEADER = (f"  {'':<34} {'analogy':>7} {'semantic':>9} {'syntactic':>10} "
@@ -149,7 +182,8 @@ def best_of(repeats: int, function: Callable[..., Any], *args: Any) -> tuple[flo
     return min(times), result
 
 
-def book_against_fast(corpus: np.ndarray, vocab_size: int, fast_seconds: dict) -> None:
+def book_against_fast(record: BenchRecord, corpus: np.ndarray, vocab_size: int,
+                      fast_seconds: dict) -> None:
     """Time the book's loops and the fast path on the first SLICE_WORDS words; extrapolate.
 
     The slice's words are renumbered 0 … V - 1, so that both build a V × V
@@ -177,6 +211,23 @@ def book_against_fast(corpus: np.ndarray, vocab_size: int, fast_seconds: dict) -
 
     co_full = book_co * len(corpus) / SLICE_WORDS
     ppmi_full = book_ppmi * (vocab_size / V) ** 2
+    for name, value, fmt in [
+        ("slice_words", SLICE_WORDS, "{:,}"),
+        ("slice_vocabulary", V, "{:,}"),
+        ("slice_loop_cooccurrence_seconds", book_co, "{:.3f} s"),
+        ("slice_loop_ppmi_seconds", book_ppmi, "{:.1f} s"),
+        ("slice_dense_cooccurrence_seconds", fast_co, "{:.4f} s"),
+        ("slice_sparse_cooccurrence_seconds", fast_sparse, "{:.4f} s"),
+        ("slice_dense_ppmi_seconds", fast_ppmi, "{:.4f} s"),
+        ("slice_sparse_ppmi_seconds", fast_sparse_ppmi, "{:.4f} s"),
+        ("cooccurrence_loop_over_sparse", book_co / fast_sparse, "{:,.0f}"),
+        ("ppmi_loop_over_sparse", book_ppmi / fast_sparse_ppmi, "{:,.0f}"),
+        ("ptb_loop_cooccurrence_seconds", co_full, "{:.1f} s"),
+        ("ptb_loop_ppmi_seconds", ppmi_full, "{:.0f} s"),
+        ("ptb_loops_seconds", co_full + ppmi_full, "{:.0f} s"),
+        ("ptb_fast_pipeline_seconds", sum(fast_seconds.values()), "{:.2f} s"),
+    ]:
+        record.publish(name, value, fmt)
     print(f"  the book's loops EXTRAPOLATED to the whole of PTB ({len(corpus):,} words, "
           f"{vocab_size:,} x {vocab_size:,} cells):")
     print(f"    co-occurrence loop: about {co_full:6.1f} s (the fast path on PTB: "
@@ -188,8 +239,16 @@ def book_against_fast(corpus: np.ndarray, vocab_size: int, fast_seconds: dict) -
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_record_options(parser)
+    args = parser.parse_args()
     if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
         os.environ["RINDOKU_DATA"] = str(SHARED_DATA)
+    with BenchRecord.from_args("countbased", args) as record:
+        run(record)
+
+
+def run(record: BenchRecord) -> None:
     print(f"count-based word vectors on PTB, the book's settings and the tuned ones, "
           f"{os.cpu_count()} CPU(s)")
     print(f"RINDOKU_DATA={os.environ.get('RINDOKU_DATA', '(unset: the download cache)')}\n")
@@ -197,21 +256,27 @@ def main() -> None:
     # -- ours, stage by stage, seed after seed: the book's settings and the tuned ones ----------
     results, stage_seconds = time_pipeline("the book's settings", BOOK_SETTINGS)
     print()
-    tuned_results, _ = time_pipeline("tuned settings", TUNED_SETTINGS)
+    tuned_results, tuned_stage_seconds = time_pipeline("tuned settings", TUNED_SETTINGS)
+    publish_stages(record, "book", stage_seconds)
+    publish_stages(record, "tuned", tuned_stage_seconds)
     rss = peak_rss_mib()
+    record.publish("process_peak_rss_mib", rss, "{:.0f} MiB")
     corpus, word_to_id, id_to_word = load_data("train")
 
     print("\npeak memory")
     print(f"  this process's peak RSS so far (interpreter, libraries, six runs and their "
           f"evaluations): {rss:7.1f} MiB")
-    for label, settings in [("the book's settings", BOOK_SETTINGS),
-                            ("tuned settings", TUNED_SETTINGS)]:
+    for prefix, label, settings in [("book", "the book's settings", BOOK_SETTINGS),
+                                    ("tuned", "tuned settings", TUNED_SETTINGS)]:
         tracemalloc.start()
         count_based_vectors(corpus, word_to_id, id_to_word, np.random.default_rng(0),
                             **settings.options())
         _, traced = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         seconds, mib = fresh_process_run(settings)
+        record.publish(f"{prefix}_traced_mib", traced / 2**20, "{:.0f} MiB")
+        record.publish(f"{prefix}_peak_rss_mib", mib, "{:.0f} MiB")
+        record.publish(f"{prefix}_fresh_process_seconds", seconds, "{:.1f} s")
         print(f"  {label + ':':<21} most memory held by arrays at once (tracemalloc) "
               f"{traced / 2**20:6.1f} MiB; load -> vectors in a fresh process: peak RSS "
               f"{mib:6.1f} MiB, {seconds:.2f} s")
@@ -222,10 +287,13 @@ def main() -> None:
     for label, runs in [("book", results), ("tuned", tuned_results)]:
         for seed, (_, analogy, wordsim) in runs.items():
             print(score_row(f"{label}, seed {seed}", analogy, wordsim))
-    for label, runs in [("the book's settings", results), ("tuned settings", tuned_results)]:
+    for prefix, label, runs in [("book", "the book's settings", results),
+                                ("tuned", "tuned settings", tuned_results)]:
         _, analogy, wordsim = runs[SEEDS[0]]
         same = all(a.correct == analogy.correct and abs(w.spearman - wordsim.spearman) < 1e-6
                    for _, a, w in runs.values())
+        publish_scores(record, prefix, analogy, wordsim)
+        record.publish(f"{prefix}_same_scores_every_seed", "yes" if same else "no")
         print(f"  {label}: {analogy.summary()}")
         print(f"  {label}: {wordsim.summary()}")
         print(f"  {label}: the same scores for every seed: {'yes' if same else 'NO'}")
@@ -245,17 +313,22 @@ def main() -> None:
     reference_seconds = time.perf_counter() - start
     order = np.argsort(-np.abs(eigenvalues))
     S_ref, U_ref = np.abs(eigenvalues[order]), eigenvectors[:, order]
+    value_gap = np.max(np.abs(S - S_ref) / S_ref)
+    subspace_gap = np.linalg.norm(U_ref - U @ (U.T @ U_ref), 2)
+    record.publish("exact_seconds", reference_seconds, "{:.2f} s")
+    record.publish("exact_singular_value_difference", value_gap, "{:.0e}")
+    record.publish("exact_subspace_difference", subspace_gap, "{:.0e}")
     print(f"\nexact reference: eigsh on the symmetric PPMI matrix ({reference_seconds:.2f} s)")
-    print(f"  largest relative difference of the 100 singular values: "
-          f"{np.max(np.abs(S - S_ref) / S_ref):.1e}")
+    print(f"  largest relative difference of the 100 singular values: {value_gap:.1e}")
     print(f"  largest difference of the subspaces spanned by U (sine of the largest angle): "
-          f"{np.linalg.norm(U_ref - U @ (U.T @ U_ref), 2):.1e}")
+          f"{subspace_gap:.1e}")
     print(SCORE_HEADER)
-    for label, matrix in [("exact reference, U·S", U_ref * S_ref),
-                          ("exact reference, U (the book's)", U_ref),
-                          ("ours, U (the book's choice)", U)]:
-        print(score_row(label, *scores(WordVectors(matrix.astype(np.float32), word_to_id,
-                                                   id_to_word))))
+    for prefix, label, matrix in [("exact_us", "exact reference, U·S", U_ref * S_ref),
+                                  ("exact_u", "exact reference, U (the book's)", U_ref),
+                                  ("ours_u", "ours, U (the book's choice)", U)]:
+        reports = scores(WordVectors(matrix.astype(np.float32), word_to_id, id_to_word))
+        publish_scores(record, prefix, *reports)
+        print(score_row(label, *reports))
 
     # -- the book's randomized SVD: 5 power iterations, not converged ------------------------------
     from sklearn.utils.extmath import randomized_svd
@@ -266,11 +339,13 @@ def main() -> None:
         U_book, S_book, _ = randomized_svd(W, n_components=WORDVEC_SIZE, n_iter=5,
                                            random_state=seed)
         gap = np.max(np.abs(S_book - S) / S)
-        print(score_row(f"seed {seed} (S off by up to {gap:.1%})",
-                        *scores(WordVectors(U_book, word_to_id, id_to_word))))
+        reports = scores(WordVectors(U_book, word_to_id, id_to_word))
+        publish_scores(record, f"randomized_seed{seed}", *reports)
+        record.publish(f"randomized_seed{seed}_singular_value_gap", gap, "{:.1%}")
+        print(score_row(f"seed {seed} (S off by up to {gap:.1%})", *reports))
 
     # -- the book's Python loops against the fast path --------------------------------------------
-    book_against_fast(corpus, len(word_to_id), stage_seconds[SEEDS[0]])
+    book_against_fast(record, corpus, len(word_to_id), stage_seconds[SEEDS[0]])
 
 
 if __name__ == "__main__":

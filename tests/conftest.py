@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+BOOK_CACHE = ROOT / "docs" / "_build" / "rindoku-cache"
+"""The example cache of the checkout's book, which the tests' real book shares."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -116,7 +118,8 @@ def checkout_files() -> set[str]:
                           capture_output=True, text=True)
     if done.returncode != 0:
         return set()
-    return {line for line in done.stdout.splitlines() if "__pycache__" not in line}
+    return {line for line in done.stdout.splitlines()
+            if "__pycache__" not in line and not line.startswith("!! docs/_build/")}
 
 
 @pytest.fixture(scope="session")
@@ -125,11 +128,15 @@ def real_book(tmp_path_factory: pytest.TempPathFactory
     """The real book, built once per test session into a temporary folder (-W).
 
     Returns the output folder (``html/`` inside), the finished build, and what
-    the build added to the checkout's ``git status --ignored`` (nothing, we hope).
+    the build added to the checkout's ``git status --ignored`` outside
+    docs/_build (nothing, we hope).
     """
     out = tmp_path_factory.mktemp("book")
     before = checkout_files()
-    done = build_book(ROOT / "docs", out, "-W", "--keep-going")
+    # The examples' results are shared with the checkout's own book build
+    # (docs/_build/rindoku-cache): a result is keyed by everything it depends on.
+    done = build_book(ROOT / "docs", out, "-W", "--keep-going",
+                      "-D", f"rindoku_cache_dir={BOOK_CACHE}")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out, done, checkout_files() - before
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from rindoku import CheckFailed, GradientCheckError, gradient_check
-from rindoku.examples import run_example
+from rindoku.examples import published_values, run_example
 from rindoku.testing import attempt_from, with_mistake
 from rindoku_backprop import examples
 from rindoku_backprop.datasets import load_spiral
@@ -250,6 +250,19 @@ def test_load_spiral_is_deterministic():
 # -- examples ----------------------------------------------------------------------
 
 
+CHAPTER_PAGES = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def assert_publishes_what_the_pages_cite(example_id: str, folder: Path) -> None:
+    """Each ``{rindoku-value}`EXAMPLE:NAME``` of a chapter page names a value the run published."""
+    cited = {name for page in CHAPTER_PAGES.glob("*.md")
+             for name in re.findall(rf"\{{rindoku-value\}}`{re.escape(example_id)}:(\w+)`",
+                                    page.read_text(encoding="utf-8"))}
+    published, _ = published_values(folder)
+    assert cited, f"no page cites a value of {example_id}"
+    assert not cited - published.keys(), f"{example_id} does not publish {cited - published.keys()}"
+
+
 def test_apple_example_prints_the_book_values(tmp_path, capsys):
     """The apple graphs give 220 and 715 and the derivatives of the book."""
     figures = run_example(examples.apple, 0, tmp_path)
@@ -268,6 +281,7 @@ def test_gradient_check_example_passes_every_case(tmp_path, capsys):
     rows = capsys.readouterr().out.splitlines()[1:]
     assert len(rows) == len(GRADIENT_CASES)
     assert all(row.endswith("yes") for row in rows)
+    assert_publishes_what_the_pages_cite("backprop.gradient-check", tmp_path)
 
 
 def test_spiral_example_learns_the_spiral(tmp_path, capsys):

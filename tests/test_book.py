@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def test_the_glossary_is_made_from_the_chapters(book):
 def test_the_build_ends_with_a_summary_of_examples(book):
     _, done = book
     assert "rindoku: examples of this build" in done.stdout
-    assert re.search(r"backprop\.spiral\s+ran", done.stdout)
+    assert re.search(r"backprop\.spiral\s+(ran|cached)", done.stdout)
 
 
 @pytest.mark.slow
@@ -123,3 +124,21 @@ def test_long_examples_run_only_when_the_build_asks(tmp_path):
     output = re.search(r'class="rindoku-output.*?</pre>', page.read_text(), re.S)
     assert output and "result" in output.group()
     assert re.search(r"demo\.slow\s+ran", done.stdout)
+
+
+@pytest.mark.slow
+def test_the_book_builds_without_any_data_and_says_what_is_missing(tmp_path):
+    """No data set anywhere and no network: the book still builds with -W, and its last
+    lines name the missing data sets and the command that gets them."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "xdg").mkdir()
+    env = {**os.environ, "RINDOKU_DATA": str(tmp_path / "data"),
+           "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    done = build_book(ROOT / "docs", tmp_path / "out", "-W", "--keep-going", env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("rindoku: missing data: ptb"), last
+    assert "rindoku data fetch ptb" in last and "RINDOKU_DATA=DIR" in last
+    page = (tmp_path / "out" / "html" / "chapters" / "countbased.html").read_text()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "data set is not here" in text or "which is not here: run rindoku data fetch" in text

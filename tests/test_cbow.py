@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from rindoku import CheckFailed, GradientCheckError, gradient_check
-from rindoku.examples import run_example
+from rindoku.examples import published_values, run_example
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import Trainer, unique_params
@@ -550,6 +550,19 @@ def test_no_term_repeats_another_chapters():
 # -- examples -----------------------------------------------------------------------------------
 
 
+CHAPTER_PAGES = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def assert_publishes_what_the_pages_cite(example_id: str, folder: Path) -> None:
+    """Each ``{rindoku-value}`EXAMPLE:NAME``` of a chapter page names a value the run published."""
+    cited = {name for page in CHAPTER_PAGES.glob("*.md")
+             for name in re.findall(rf"\{{rindoku-value\}}`{re.escape(example_id)}:(\w+)`",
+                                    page.read_text(encoding="utf-8"))}
+    published, _ = published_values(folder)
+    assert cited, f"no page cites a value of {example_id}"
+    assert not cited - published.keys(), f"{example_id} does not publish {cited - published.keys()}"
+
+
 def test_toy_example_trains_and_draws(tmp_path, capsys):
     figures = run_example(examples.toy, 0, tmp_path)
     out = capsys.readouterr().out
@@ -558,6 +571,7 @@ def test_toy_example_trains_and_draws(tmp_path, capsys):
     assert first > 1.9 and last < 0.7
     assert "you _ goodbye" in out and "-> say" in out
     assert len(figures) == 2
+    assert_publishes_what_the_pages_cite("cbow.toy", tmp_path)
 
 
 @pytest.mark.slow
@@ -571,6 +585,7 @@ def test_ptb_short_example_compares_both_paths(shared_data, tmp_path, capsys):
     losses = [float(v) for v in re.findall(r"epoch 1, loss ([\d.]+)", fast_log)]
     assert losses[-1] < losses[0]
     assert len(figures) == 1
+    assert_publishes_what_the_pages_cite("cbow.ptb-short", tmp_path)
 
 
 # -- exercises -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 from rindoku import CheckFailed, GradientCheckError, gradient_check
 from rindoku.data import DataError, DataFile
-from rindoku.examples import run_example
+from rindoku.examples import published_values, run_example
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import Trainer, accuracy
@@ -599,6 +599,19 @@ def test_mnist_files_are_the_standard_ones():
 # -- examples ------------------------------------------------------------------------------
 
 
+CHAPTER_PAGES = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def assert_publishes_what_the_pages_cite(example_id: str, folder: Path) -> None:
+    """Each ``{rindoku-value}`EXAMPLE:NAME``` of a chapter page names a value the run published."""
+    cited = {name for page in CHAPTER_PAGES.glob("*.md")
+             for name in re.findall(rf"\{{rindoku-value\}}`{re.escape(example_id)}:(\w+)`",
+                                    page.read_text(encoding="utf-8"))}
+    published, _ = published_values(folder)
+    assert cited, f"no page cites a value of {example_id}"
+    assert not cited - published.keys(), f"{example_id} does not publish {cited - published.keys()}"
+
+
 def test_convolution_example_agrees_with_the_loops(tmp_path, capsys):
     """Three feature maps of the image's size; the naive loops and im2col agree."""
     figures = run_example(examples.convolution, 0, tmp_path)
@@ -608,6 +621,7 @@ def test_convolution_example_agrees_with_the_loops(tmp_path, capsys):
     difference = float(re.search(r"largest difference between the outputs: (\S+)", out)[1])
     assert difference < 1e-12
     assert [path.name for path in figures] == ["figure-1.png"]
+    assert_publishes_what_the_pages_cite("cnn.convolution", tmp_path)
 
 
 @pytest.mark.slow
@@ -622,6 +636,7 @@ def test_digits_example_reaches_97_percent(tmp_path, capsys):
     assert [int(epoch) for epoch, _ in rows] == list(range(1, 21))
     assert float(rows[-1][1]) == pytest.approx(held_out, abs=1e-3)
     assert len(figures) == 3
+    assert_publishes_what_the_pages_cite("cnn.digits", tmp_path)
 
 
 @pytest.mark.slow
@@ -634,6 +649,7 @@ def test_filters_example_draws_the_filters_before_and_after(tmp_path, capsys):
                                                  r"([\d.]+) after", out).groups())
     assert after > 5 * before
     assert len(figures) == 3
+    assert_publishes_what_the_pages_cite("cnn.filters", tmp_path)
 
 
 def test_compare_paths_finds_the_textbook_and_the_fast_path_equal():
@@ -659,6 +675,7 @@ def test_fast_example_times_both_paths_and_finds_them_equal(tmp_path, capsys):
     worst = float(re.search(r"every output and gradient: (\S+)", out)[1])
     assert worst < 1e-12
     assert [path.name for path in figures] == ["figure-1.png"]
+    assert_publishes_what_the_pages_cite("cnn.fast", tmp_path)
 
 
 # -- exercises ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 from scipy import sparse
 
 from rindoku import CheckFailed
-from rindoku.examples import run_example
+from rindoku.examples import published_values, run_example
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
 from rindoku_countbased import countbased, examples, fast
@@ -437,6 +437,19 @@ def test_ptb_scores_do_not_depend_on_the_seed(shared_data, settings):
 # -- examples ---------------------------------------------------------------------------------
 
 
+CHAPTER_PAGES = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def assert_publishes_what_the_pages_cite(example_id: str, folder: Path) -> None:
+    """Each ``{rindoku-value}`EXAMPLE:NAME``` of a chapter page names a value the run published."""
+    cited = {name for page in CHAPTER_PAGES.glob("*.md")
+             for name in re.findall(rf"\{{rindoku-value\}}`{re.escape(example_id)}:(\w+)`",
+                                    page.read_text(encoding="utf-8"))}
+    published, _ = published_values(folder)
+    assert cited, f"no page cites a value of {example_id}"
+    assert not cited - published.keys(), f"{example_id} does not publish {cited - published.keys()}"
+
+
 def test_toy_example_prints_the_tables(tmp_path, capsys):
     """The tables have the words as headers; you and i are 0.7071 apart; one figure."""
     figures = run_example(examples.toy, 0, tmp_path)
@@ -475,6 +488,7 @@ def test_ptb_example_saves_the_vectors(shared_data, tmp_path, capsys):
     assert loaded.matrix.shape == (10_000, 100)
     assert loaded.words[:3] == ["aer", "banknote", "berlitz"]
     assert [p.name for p in figures] == ["figure-1.png", "figure-2.png"]
+    assert_publishes_what_the_pages_cite("countbased.ptb", tmp_path)
 
 
 def test_ptb_tuned_example_prints_what_the_ptb_example_does(shared_data, tmp_path, capsys):
@@ -494,12 +508,13 @@ def test_ptb_tuned_example_prints_what_the_ptb_example_does(shared_data, tmp_pat
     assert "to countbased-ptb-tuned.npz\n" in out
     assert WordVectors.load(tmp_path / "countbased-ptb-tuned.npz").matrix.shape == (10_000, 100)
     assert [p.name for p in figures] == ["figure-1.png", "figure-2.png"]
+    assert_publishes_what_the_pages_cite("countbased.ptb-tuned", tmp_path)
 
 
 @pytest.mark.slow
 def test_settings_example_tabulates_every_option(shared_data, tmp_path, capsys):
     """One row per setting; the book's row is countbased.ptb's scores, the tuned one meets
-    the bar; the page's table holds the numbers it prints."""
+    the bar; it publishes the numbers it prints, and the page cites them."""
     figures = run_example(examples.settings, 0, tmp_path)
     out = capsys.readouterr().out
     printed = re.findall(r"^(.+?)\s+(\d+\.\d\d)%\s+(\d+\.\d\d)%\s+(\d+\.\d\d)%\s+"
@@ -516,12 +531,13 @@ def test_settings_example_tabulates_every_option(shared_data, tmp_path, capsys):
     assert "gensim skip-gram" in out
     assert [p.name for p in figures] == ["figure-1.png"]
 
-    page = load_registry().chapter("countbased").page.read_text(encoding="utf-8")
-    section = page[page.index("### What each lesson does on PTB"):
-                   page.index("### The tuned vectors")]
-    table = re.findall(r"^\| (.+?) \| (\d+\.\d\d)% \| (\d+\.\d\d)% \| (\d+\.\d\d)% \| "
-                       r"(0\.\d{4}) \|$", section.replace("**", ""), re.MULTILINE)
-    assert {label: tuple(numbers) for label, *numbers in table} == rows
+    published, _ = published_values(tmp_path)
+    for label, key in [("the book's: window 2, U·S", "book"),
+                       ("tuned: window 6, 1/d, cds, U·S^0.5", "tuned")]:
+        printed_scores = [f"{number}%" for number in rows[label][:3]]
+        assert [published[f"{key}_{name}"] for name in ("analogy", "semantic", "syntactic")] \
+            == printed_scores, key
+    assert_publishes_what_the_pages_cite("countbased.settings", tmp_path)
 
 
 # -- exercises ------------------------------------------------------------------------------

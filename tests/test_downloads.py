@@ -25,10 +25,10 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from conftest import build_book, demo_book, demo_plugin, missing_data_reason
+from conftest import BOOK_CACHE, build_book, demo_book, demo_plugin, missing_data_reason
 
 from rindoku.examples import Example, example_code, example_script
-from rindoku.execution import ExampleResult, run_example_in_worker
+from rindoku.execution import ExampleCache, ExampleResult, run_example_in_worker
 from rindoku.notebooks import (
     INSTALL,
     chapter_examples,
@@ -82,17 +82,26 @@ def test_masking_hides_times_and_keeps_results():
 
 
 @pytest.fixture(scope="session")
-def page_output(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ExampleResult]:
+def page_output(tmp_path_factory: pytest.TempPathFactory,
+                request: pytest.FixtureRequest) -> Callable[[str], ExampleResult]:
     """A function: what the page shows for an example (its run in the book's worker).
 
-    Each example runs once per session; one that needs missing data skips the test.
+    With ``--slow`` the real book is built in this session, and its cached
+    results are exactly what its pages embed; otherwise each example runs once
+    per session in the worker.  One that needs missing data skips the test.
     """
     results: dict[str, ExampleResult] = {}
+    cache = None
+    if request.config.getoption("--slow"):
+        request.getfixturevalue("real_book")
+        cache = ExampleCache(BOOK_CACHE)
 
     def output(example_id: str) -> ExampleResult:
         if example_id not in results:
-            folder = tmp_path_factory.mktemp(example_id)
-            results[example_id] = run_example_in_worker(EXAMPLES[example_id], folder)
+            example = EXAMPLES[example_id]
+            cached = cache.lookup(example) if cache is not None else None
+            results[example_id] = cached or run_example_in_worker(
+                example, tmp_path_factory.mktemp(example_id))
         result = results[example_id]
         if result.error and "DataError" in result.error:
             pytest.skip(missing_data_reason("PTB"))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rindoku import CheckFailed
-from rindoku.examples import run_example
+from rindoku.examples import published_values, run_example
 from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import Trainer, unique_params
@@ -386,6 +386,19 @@ def test_no_term_repeats_another_chapters():
 # -- examples -----------------------------------------------------------------------------------
 
 
+CHAPTER_PAGES = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def assert_publishes_what_the_pages_cite(example_id: str, folder: Path) -> None:
+    """Each ``{rindoku-value}`EXAMPLE:NAME``` of a chapter page names a value the run published."""
+    cited = {name for page in CHAPTER_PAGES.glob("*.md")
+             for name in re.findall(rf"\{{rindoku-value\}}`{re.escape(example_id)}:(\w+)`",
+                                    page.read_text(encoding="utf-8"))}
+    published, _ = published_values(folder)
+    assert cited, f"no page cites a value of {example_id}"
+    assert not cited - published.keys(), f"{example_id} does not publish {cited - published.keys()}"
+
+
 def test_toy_example_trains_and_draws(tmp_path, capsys):
     figures = run_example(examples.toy, 0, tmp_path)
     out = capsys.readouterr().out
@@ -394,6 +407,7 @@ def test_toy_example_trains_and_draws(tmp_path, capsys):
     assert first > 3.8 and last < 2.0
     assert "_ goodbye  _" in out
     assert len(figures) == 2
+    assert_publishes_what_the_pages_cite("skipgram.toy", tmp_path)
 
 
 @pytest.mark.slow
@@ -403,6 +417,7 @@ def test_compare_short_example_prints_one_table(shared_data, tmp_path, capsys):
     for name in ["count-based (book)", "count-based (tuned)", "CBOW", "skip-gram"]:
         assert re.search(rf"^{re.escape(name)}\s+[\d.]+s\s+[\d.]+%", out, flags=re.M), name
     assert len(figures) == 2
+    assert_publishes_what_the_pages_cite("skipgram.compare-short", tmp_path)
 
 
 @pytest.mark.slow
@@ -417,6 +432,7 @@ def test_new_words_example_learns_them_without_moving_the_old(shared_data, tmp_p
     assert months & set(october.split(", "))
     times = dict(re.findall(r"^(new rows only|from scratch)\s+([\d.]+)s", out, flags=re.M))
     assert float(times["new rows only"]) < float(times["from scratch"])
+    assert_publishes_what_the_pages_cite("skipgram.new-words", tmp_path)
 
 
 # -- the exercise ---------------------------------------------------------------------------

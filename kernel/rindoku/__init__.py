@@ -3,12 +3,15 @@
 A chapter plugin needs only what this module exports::
 
     from rindoku import Chapter, Example, Exercise, GradientCase, hookimpl
+
+and an example publishes the figures the book's prose cites with
+:func:`publish`.
 """
 
 import pluggy
 
 from rindoku.chapter import Chapter, Dataset
-from rindoku.examples import Example
+from rindoku.examples import Example, publish
 from rindoku.exercises import CheckFailed, Exercise
 from rindoku.gradient import (
     GradientCase,
@@ -39,4 +42,5 @@ __all__ = [
     "gradient_check",
     "hookimpl",
     "numerical_gradient",
+    "publish",
 ]

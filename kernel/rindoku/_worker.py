@@ -1,7 +1,8 @@
 """The worker process behind :mod:`rindoku.execution` (not a public interface).
 
-``python -m rindoku._worker example MODULE:FUNCTION SEED OUTDIR``
-    runs an example, writes ``OUTDIR/result.json`` and the figures.
+``python -m rindoku._worker example MODULE:FUNCTION SEED OUTDIR [echo]``
+    runs an example, writes ``OUTDIR/result.json`` and the figures; with
+    ``echo`` what it prints also goes to this process's stdout as it comes.
 ``python -m rindoku._worker check MODULE:FUNCTION FILE VERDICT_JSON``
     runs an exercise check on FILE and writes the verdict.
 
@@ -15,6 +16,7 @@ import contextlib
 import importlib
 import io
 import json
+import re
 import sys
 import time
 import traceback
@@ -30,25 +32,72 @@ def _load(target: str) -> object:
     return obj
 
 
-def run_example(target: str, seed: int, outdir: Path) -> None:
-    from rindoku.examples import imported_modules
+class _Echo(io.StringIO):
+    """Keeps what the example prints and passes it on to the real stdout."""
+
+    def write(self, text: str) -> int:
+        sys.__stdout__.write(text)  # type: ignore[union-attr]
+        sys.__stdout__.flush()  # type: ignore[union-attr]
+        return super().write(text)
+
+
+def _data_error(exc: BaseException) -> BaseException | None:
+    """The :class:`rindoku.data.DataError` behind ``exc`` (itself, its cause or context)."""
+    from rindoku.data import DataError
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, DataError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def datasets_named(message: str) -> list[str]:
+    """The data sets a :class:`rindoku.data.DataError`'s message tells to fetch.
+
+    Its remedy reads "run 'rindoku data fetch ptb' …" (:func:`rindoku.data.remedy`).
+    """
+    names: list[str] = []
+    for found in re.findall(r"rindoku data fetch ([a-z0-9][a-z0-9 -]*)'", message):
+        names.extend(n for n in found.split() if n not in names)
+    return names
+
+
+def run_example(target: str, seed: int, outdir: Path, echo: bool = False) -> None:
+    from rindoku.examples import imported_modules, published_values
     from rindoku.examples import run_example as run_here
 
-    stdout = io.StringIO()
+    stdout = _Echo() if echo else io.StringIO()
     start = time.perf_counter()
-    error = None
+    error = data_error = None
+    datasets: list[str] = []
     figures: list[Path] = []
     try:
         with contextlib.redirect_stdout(stdout):
             figures = run_here(_load(target), seed, outdir)  # type: ignore[arg-type]
-    except BaseException:
+    except BaseException as exc:
         error = traceback.format_exc()
+        missing = _data_error(exc)
+        if missing is not None:  # a data set is not here: not the example's fault
+            text = str(missing)
+            data_error = text.split("\n", 1)[0]
+            datasets = datasets_named(text)
+    seconds = time.perf_counter() - start
+    modules = imported_modules()
+    values, raw = published_values(outdir)
     result = {
         "stdout": stdout.getvalue(),
         "figures": [path.name for path in figures],
-        "seconds": time.perf_counter() - start,
+        "seconds": seconds,
         "error": error,
-        "modules": imported_modules(),
+        "data_error": data_error,
+        "datasets": datasets,
+        "modules": modules,
+        "values": values,
+        "raw": raw,
     }
     (outdir / "result.json").write_text(json.dumps(result), encoding="utf-8")
 
@@ -97,9 +146,9 @@ def check_attempt(target: str, file: Path, verdict_file: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
-    mode, target, arg, out = argv
+    mode, target, arg, out, *flags = argv
     if mode == "example":
-        run_example(target, int(arg), Path(out))
+        run_example(target, int(arg), Path(out), echo="echo" in flags)
     elif mode == "check":
         check_attempt(target, Path(arg), Path(out))
     else:

@@ -1,4 +1,4 @@
-"""The ``rindoku`` command: list, run, exercise, data, plugins, book, new-chapter.
+"""The ``rindoku`` command: list, run, record, exercise, data, plugins, book, new-chapter.
 
 Every failure a user can cause (a misspelt id, a missing file, a file that
 would be overwritten) ends with one line on stderr and exit status 2; a check
@@ -37,9 +37,10 @@ from rindoku.data import (
     remedy,
     state_of,
 )
-from rindoku.examples import Example, imported_modules, run_example
+from rindoku.examples import Example, imported_modules, published_values, run_example
 from rindoku.execution import ExampleCache, ExampleResult, check_file
 from rindoku.kinds import KINDS as _KINDS
+from rindoku.records import example_record, machine_summary, write_record
 from rindoku.registry import Registry, UnknownNameError, load_registry
 from rindoku.scaffold import ScaffoldError, check_slug, new_chapter
 
@@ -131,11 +132,15 @@ def cmd_run(registry: Registry, args: argparse.Namespace) -> int:
         print(f"rindoku: example {example.id!r} raised (traceback above)", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start
+    values, raw = published_values(outdir)
     print(f"\nfinished in {seconds:.1f} s")
     for path in figures:
         print(f"figure: {path}")
+    for name, text in values.items():
+        print(f"published: {name} = {text}")
     if example.size == "long" and seed == example.seed:
-        _store_for_book(example, ExampleResult(example.id, tee.copy.getvalue(), figures, seconds))
+        _store_for_book(example, ExampleResult(example.id, tee.copy.getvalue(), figures, seconds,
+                                               values=values, raw=raw))
     return 0
 
 
@@ -149,6 +154,58 @@ def _store_for_book(example: Example, result: ExampleResult) -> None:
     cache = ExampleCache(root / "docs" / "_build" / "rindoku-cache")
     cache.store(example, result)
     print(f"the book will show this result (kept in {cache.root / example.id})")
+
+
+def cmd_record(registry: Registry, args: argparse.Namespace) -> int:
+    if args.all == bool(args.ids):
+        raise UsageError("give --all or example ids, not both" if args.all else
+                         "name the examples to record (e.g. 'rindoku record cbow.ptb'), or "
+                         "pass --all for every long example")
+    examples = [registry.example(i) for i in args.ids] if args.ids else _long_examples(registry)
+    root = Path(args.root) if args.root else find_checkout(Path.cwd())
+    return record_examples(examples, root, timeout=args.timeout)
+
+
+def _long_examples(registry: Registry) -> list[Example]:
+    return [item.value for _, item in sorted(registry.kind("examples").items())
+            if item.value.size == "long"]
+
+
+def record_examples(examples: Sequence[Example], root: Path, timeout: float | None = None
+                    ) -> int:
+    """Run each example in a worker, showing what it prints, and write its record to
+    ``ROOT/docs/records/<id>/``; its result goes to the book's cache too.
+
+    Status 1 if any did not run to its end (its older record, if any, is kept).
+    """
+    records = root / "docs" / "records"
+    cache = ExampleCache(root / "docs" / "_build" / "rindoku-cache")
+    failed = []
+    for number, example in enumerate(examples, start=1):
+        print(f"[{number}/{len(examples)}] recording {example.id}: {example.title} "
+              f"(seed {example.seed})", flush=True)
+        machine = machine_summary()  # the load before the run, not the run's own
+        result = cache.run(example, fresh=True, echo=True, timeout=timeout)
+        if result.data_error is not None:
+            print(f"rindoku: {example.id} needs data: {result.data_error}", file=sys.stderr)
+            failed.append(example.id)
+            continue
+        if not result.ok:
+            print(f"{result.error}\nrindoku: {example.id} did not run to its end: "
+                  "nothing recorded", file=sys.stderr)
+            failed.append(example.id)
+            continue
+        data = example_record(example, result, f"rindoku record {example.id}", machine)
+        folder = write_record(records, data, result.figures)
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        count = len(result.values)
+        print(f"finished in {result.seconds:.1f} s; wrote {folder} ({len(result.figures)} "
+              f"figure{'s' if len(result.figures) != 1 else ''}, {count} published "
+              f"value{'s' if count != 1 else ''}, {_size(size)})", flush=True)
+    if failed:
+        print(f"rindoku: not recorded: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_exercise_start(registry: Registry, args: argparse.Namespace) -> int:
@@ -406,8 +463,14 @@ def find_checkout(start: Path, for_new_chapter: bool = False) -> Path:
 def cmd_book(registry: Registry, args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else find_checkout(Path.cwd())
     build = root / "docs" / "_build"
+    if args.record and not args.long:
+        raise UsageError("--record records the long examples: use it with --long")
     if args.clean and build.exists():
         shutil.rmtree(build)
+    if args.record:
+        status = record_examples(_long_examples(registry), root)
+        if status != 0:
+            return status
     command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
                str(root / "docs"), str(build / "html")]
     if args.long:
@@ -482,6 +545,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="seed of the random generator")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("record", help="run examples and keep their results in docs/records, "
+                                      "where the book shows them")
+    p.add_argument("ids", nargs="*", metavar="ID", help="example ids, e.g. cbow.ptb")
+    p.add_argument("--all", action="store_true", help="every long example")
+    p.add_argument("--root", help="the rindoku checkout (default: found from here)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="time limit of each run (default: the example's own)")
+    p.set_defaults(func=cmd_record)
+
     exercise = sub.add_parser("exercise", help="start, check, get hints for an exercise")
     esub = exercise.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = esub.add_parser("start", help="write the starter file")
@@ -539,6 +611,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the long examples too (minutes), so that the book shows them all")
     p.add_argument("--chapters", metavar="SLUG,...",
                    help="a quicker book: only these chapters and those they require")
+    p.add_argument("--record", action="store_true",
+                   help="with --long: record the long examples first (rindoku record --all)")
     p.set_defaults(func=cmd_book)
     return parser
 

@@ -12,6 +12,9 @@ import ast
 import contextlib
 import importlib.util
 import inspect
+import json
+import os
+import re
 import symtable
 import sys
 import textwrap
@@ -30,6 +33,8 @@ __all__ = [
     "example_script",
     "figure_description",
     "imported_modules",
+    "publish",
+    "published_values",
     "run_example",
 ]
 
@@ -85,6 +90,7 @@ def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path
 
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
+    (outdir / VALUES_FILE).unlink(missing_ok=True)  # an earlier run's values are not this run's
     plt.close("all")
     with contextlib.chdir(outdir):
         function(np.random.default_rng(seed))
@@ -97,6 +103,67 @@ def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path
         paths.append(path)
     plt.close("all")
     return paths
+
+
+# -- published values ---------------------------------------------------------------
+
+VALUES_FILE = "values.json"
+"""Where :func:`publish` writes, in the example's working folder."""
+
+_VALUE_NAME = re.compile(r"[a-z0-9_]+")
+
+
+def publish(name: str, value: float | int | str, fmt: str = "{}") -> None:
+    """Publish a figure of the run, for the book's prose to cite.
+
+    ``publish("analogy", report.accuracy, "{:.1%}")`` makes the page's
+    ``{rindoku-value}`cbow.ptb:analogy``` read ``6.9%``: the sentence that
+    states the figure cannot drift from the run.  ``fmt`` formats ``value``
+    for the page; the value itself is kept too.  ``name`` is lower-case
+    letters, digits and underscores; publishing a name again replaces it.
+
+    The value goes to ``values.json`` in the working folder, which is the
+    example's output folder when the book or ``rindoku run`` runs it.
+    """
+    if not isinstance(name, str) or not _VALUE_NAME.fullmatch(name):
+        raise ValueError(f"publish: name {name!r} must be lower-case letters, digits and "
+                         "underscores, e.g. 'analogy' or 'epoch_seconds'")
+    if hasattr(value, "item") and not isinstance(value, str):  # a NumPy scalar
+        value = value.item()
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"publish: value of {name!r} must be a number or a string, "
+                        f"got {type(value).__name__}")
+    text = fmt.format(value)
+    path = Path(VALUES_FILE)
+    entries = [e for e in _read_values_file(path) if e.get("name") != name]
+    entries.append({"name": name, "value": value, "text": text})
+    temporary = path.with_name(f".{VALUES_FILE}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(entries, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _read_values_file(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a list of published values")
+    return [e for e in entries if isinstance(e, dict)]
+
+
+def published_values(folder: Path) -> tuple[dict[str, str], dict[str, float | int | str]]:
+    """What a run in ``folder`` published: ``(texts, raw values)``, each by name.
+
+    ``texts`` are the formatted values the page shows, ``raw`` the values as
+    published; both empty when nothing was published.
+    """
+    texts: dict[str, str] = {}
+    raw: dict[str, float | int | str] = {}
+    for entry in _read_values_file(Path(folder) / VALUES_FILE):
+        name = str(entry.get("name", ""))
+        texts[name] = str(entry.get("text", ""))
+        raw[name] = entry.get("value", "")
+    return texts, raw
 
 
 def _describe_figure(figure: Any) -> str:

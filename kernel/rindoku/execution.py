@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rindoku.examples import Example
 from rindoku.exercises import Exercise
@@ -47,12 +47,13 @@ __all__ = [
 
 
 def _run_worker(
-    args: list[str], timeout: float, cwd: Path | None = None
+    args: list[str], timeout: float, cwd: Path | None = None, echo: bool = False
 ) -> subprocess.CompletedProcess[str] | None:
     """Run ``python -m rindoku._worker ARGS`` in ``cwd``; None if it ran past ``timeout``.
 
     The worker gets its own process group so that a timeout also ends anything
-    it started.
+    it started.  With ``echo`` its stdout is this process's (the worker echoes
+    what the example prints), and the result's ``stdout`` is empty.
     """
     # The worker may run in another folder: what this process can import, it can too.
     paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -61,7 +62,7 @@ def _run_worker(
     process = subprocess.Popen(
         [sys.executable, "-m", "rindoku._worker", *args],
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
+        stdout=None if echo else subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
@@ -74,7 +75,7 @@ def _run_worker(
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         return None
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout or "", stderr)
 
 
 # -- examples -------------------------------------------------------------------
@@ -82,7 +83,15 @@ def _run_worker(
 
 @dataclass
 class ExampleResult:
-    """What one run of an example produced."""
+    """What one run of an example produced.
+
+    ``values`` are the figures it published (:func:`rindoku.examples.publish`),
+    formatted, by name; ``raw`` the same values as published.  When it stopped
+    because a data set is not here, ``data_error`` is the first line of the
+    :class:`rindoku.data.DataError` (what is missing, what to do) and
+    ``datasets`` names the data sets, when the message does; ``error`` holds
+    the traceback as for any other failure.
+    """
 
     id: str
     stdout: str = ""
@@ -91,6 +100,10 @@ class ExampleResult:
     error: str | None = None
     modules: dict[str, str] = field(default_factory=dict)
     cached: bool = False
+    values: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    data_error: str | None = None
+    datasets: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -98,22 +111,26 @@ class ExampleResult:
         return self.error is None
 
 
-def run_example_in_worker(example: Example, outdir: Path) -> ExampleResult:
+def run_example_in_worker(example: Example, outdir: Path, *, echo: bool = False,
+                          timeout: float | None = None) -> ExampleResult:
     """Run ``example`` in a worker process whose working folder is ``outdir``.
 
-    The example's figures, and any file it saves, are written there.
+    The example's figures, and any file it saves, are written there.  With
+    ``echo`` what it prints is shown here as it comes, as well as kept.
+    ``timeout`` replaces the example's own time limit.
     """
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
+    limit = example.timeout if timeout is None else timeout
     start = time.perf_counter()
-    args = ["example", example.target, str(example.seed), str(outdir)]
-    done = _run_worker(args, example.timeout, cwd=outdir)
+    args = ["example", example.target, str(example.seed), str(outdir), *(["echo"] if echo else [])]
+    done = _run_worker(args, limit, cwd=outdir, echo=echo)
     seconds = time.perf_counter() - start
     if done is None:
         return ExampleResult(
             example.id,
             seconds=seconds,
-            error=f"example {example.id!r} ran past its time limit of {example.timeout:g} s",
+            error=f"example {example.id!r} ran past its time limit of {limit:g} s",
         )
     result_file = outdir / "result.json"
     if not result_file.exists():
@@ -124,13 +141,24 @@ def run_example_in_worker(example: Example, outdir: Path) -> ExampleResult:
             f"{done.returncode}\n{done.stderr.strip()}",
         )
     data = json.loads(result_file.read_text(encoding="utf-8"))
+    return _result_from(example.id, data, outdir, error=data["error"])
+
+
+def _result_from(example_id: str, data: dict[str, Any], folder: Path, *,
+                 error: str | None = None, cached: bool = False) -> ExampleResult:
+    """An :class:`ExampleResult` from a ``result.json``'s data (an older one has no values)."""
     return ExampleResult(
-        example.id,
+        example_id,
         stdout=data["stdout"],
-        figures=[outdir / name for name in data["figures"]],
+        figures=[folder / name for name in data["figures"]],
         seconds=data["seconds"],
-        error=data["error"],
+        error=error,
         modules=data["modules"],
+        cached=cached,
+        values=dict(data.get("values") or {}),
+        raw=dict(data.get("raw") or {}),
+        data_error=data.get("data_error"),
+        datasets=list(data.get("datasets") or []),
     )
 
 
@@ -150,14 +178,17 @@ def file_digests(paths: Iterable[str]) -> dict[str, str]:
     }
 
 
-def example_key(example: Example, modules: dict[str, str]) -> str:
+def example_key(example: Example, modules: dict[str, str], versions: str | None = None) -> str:
     """The cache key of ``example`` given the ``rindoku`` modules a run imported.
 
     It covers the example's id, source and seed, the library versions and the
     current source of each module (a module whose file is gone never matches).
+    ``versions`` replaces this process's :func:`library_versions`: the key a
+    recorded run would have now if only the code counts.
     """
     digest = hashlib.sha256()
-    for part in (example.id, str(example.seed), example.source, library_versions()):
+    versions = library_versions() if versions is None else versions
+    for part in (example.id, str(example.seed), example.source, versions):
         digest.update(part.encode() + b"\0")
     for name in sorted(modules):
         path = Path(modules[name])
@@ -195,22 +226,25 @@ class ExampleCache:
         if not result_file.exists():
             return None
         data = json.loads(result_file.read_text(encoding="utf-8"))
-        return ExampleResult(
-            example.id,
-            stdout=data["stdout"],
-            figures=[folder / name for name in data["figures"]],
-            seconds=data["seconds"],
-            modules=data["modules"],
-            cached=True,
-        )
+        return _result_from(example.id, data, folder, cached=True)
 
-    def run(self, example: Example) -> ExampleResult:
-        """Return the cached result, or run the example in a worker and cache it."""
-        cached = self.lookup(example)
+    def result_file(self, example: Example, result: ExampleResult) -> Path:
+        """The ``result.json`` of a cached result (a file to depend on)."""
+        return self.root / example.id / example_key(example, result.modules) / "result.json"
+
+    def run(self, example: Example, *, fresh: bool = False, echo: bool = False,
+            timeout: float | None = None) -> ExampleResult:
+        """Return the cached result, or run the example in a worker and cache it.
+
+        ``fresh`` runs it even when a result is cached; ``echo`` and ``timeout``
+        are :func:`run_example_in_worker`'s.  A run that fails, or that stopped
+        for want of data, is not cached.
+        """
+        cached = None if fresh else self.lookup(example)
         if cached is not None:
             return cached
         scratch = self._scratch(example)
-        result = run_example_in_worker(example, scratch)
+        result = run_example_in_worker(example, scratch, echo=echo, timeout=timeout)
         if not result.ok:
             shutil.rmtree(scratch, ignore_errors=True)
             return result
@@ -224,10 +258,12 @@ class ExampleCache:
             names.append(f"figure-{number}.png")
             shutil.copyfile(figure, scratch / names[-1])
         data = {"stdout": result.stdout, "figures": names, "seconds": result.seconds,
-                "error": None, "modules": result.modules}
+                "error": None, "modules": result.modules, "values": result.values,
+                "raw": result.raw}
         (scratch / "result.json").write_text(json.dumps(data), encoding="utf-8")
         result = ExampleResult(example.id, result.stdout, [scratch / n for n in names],
-                               result.seconds, None, result.modules)
+                               result.seconds, None, result.modules, values=dict(result.values),
+                               raw=dict(result.raw))
         return self._keep(example, scratch, result)
 
     def _scratch(self, example: Example) -> Path:

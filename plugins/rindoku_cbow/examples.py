@@ -6,12 +6,14 @@ import time
 
 import numpy as np
 
+from rindoku import publish
 from rindoku.trainer import Trainer
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
 from rindoku_cbow.fast import FastCBOW
 from rindoku_cbow.figures import plot_loss, plot_textbook_and_fast, plot_word_vectors
 from rindoku_cbow.models import CBOW, SimpleCBOW
 from rindoku_countbased.datasets import load_toy_corpus
+from rindoku_countbased.examples import publish_scores
 from rindoku_optimizers.optimizers import Adam
 from rindoku_text.ptb import load_data
 from rindoku_text.sparse import SparseAdam
@@ -55,6 +57,7 @@ def toy(rng: np.random.Generator) -> None:
     history = trainer.history
     print(f"loss: {history.epoch_losses[0]:.3f} in the first epoch, "
           f"{history.epoch_losses[-1]:.3f} in the last")
+    publish("final_loss", history.epoch_losses[-1], "{:.2f}")
 
     print("\nword vectors (the rows of W_in):")
     for word_id, word in id_to_word.items():
@@ -114,6 +117,12 @@ def ptb_short(rng: np.random.Generator) -> None:
     for name, speed in [("textbook", textbook), ("fast", fast)]:
         print(f"{name:<10} {speed:>15,.0f} {len(target) / speed:>10,.1f} s")
     print(f"the fast path is {fast / textbook:,.0f} times as fast")
+    publish("textbook_speed", textbook, "{:,.0f}")
+    publish("textbook_epoch_minutes", len(target) / textbook / 60, "{:.0f} minutes")
+    publish("fast_speed", fast, "{:,.0f}")
+    publish("fast_epoch_seconds", len(target) / fast, "{:.1f} s")
+    publish("speedup", fast / textbook, "{:,.0f} times")
+    publish("fast_final_loss", history.losses[-1], "{:.2f}")
 
     plot_textbook_and_fast(textbook_history, 100, history, FAST_BATCH_SIZE)
 
@@ -135,6 +144,8 @@ def ptb(rng: np.random.Generator) -> None:
     seconds = time.perf_counter() - start
     print(f"{MAX_EPOCH} epochs in {seconds:.1f} s: {seconds / MAX_EPOCH:.2f} s per epoch, "
           f"{MAX_EPOCH * len(target) / seconds:,.0f} target words/s")
+    publish("seconds", seconds, "{:.0f} s")
+    publish("epoch_seconds", seconds / MAX_EPOCH, "{:.1f} s")
 
     vectors = WordVectors(model.word_vecs, word_to_id, id_to_word)
     path = vectors.save("cbow-ptb.npz")
@@ -143,7 +154,8 @@ def ptb(rng: np.random.Generator) -> None:
     print("\nnearest words (cosine similarity):")
     print_queries(vectors)
     print()
-    print_scores(vectors)
+    analogy, similarity = print_scores(vectors)
+    publish_scores(analogy, similarity)
 
     plot_loss(trainer.history, f"CBOW on PTB, {MAX_EPOCH} epochs (fast path)",
               xlabel=f"iteration ({len(target) // FAST_BATCH_SIZE} per epoch)")

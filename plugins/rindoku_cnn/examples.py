@@ -6,11 +6,13 @@ the fast ones.  The figures are drawn by :mod:`rindoku_cnn.figures`.
 
 from __future__ import annotations
 
+import re
 import time
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from rindoku import publish
 from rindoku.trainer import Trainer
 from rindoku_cnn.datasets import load_digits
 from rindoku_cnn.figures import (
@@ -86,6 +88,7 @@ def convolution(rng: np.random.Generator) -> None:
     print(f"Convolution (im2col, one matrix product):           {im2col_seconds * 1e3:8.1f} ms")
     print(f"about {naive_seconds / im2col_seconds:.0f} times faster; "
           f"largest difference between the outputs: {difference:.1e}")
+    publish("im2col_speedup", naive_seconds / im2col_seconds, "{:.0f} times")
 
 
 def digits(rng: np.random.Generator) -> None:
@@ -124,6 +127,8 @@ def digits(rng: np.random.Generator) -> None:
     print(f"\ntraining accuracy: {train_accuracy:.3f}")
     print(f"held-out accuracy: {test_accuracy:.3f}")
     print(f"({len(history.epoch_losses)} epochs in {seconds:.1f} s)")
+    publish("train_accuracy", train_accuracy, "{:.1%}")
+    publish("test_accuracy", test_accuracy, "{:.1%}")
 
     fig, ax = plt.subplots(figsize=(6, 4))
     trainer.plot(ax)
@@ -165,6 +170,7 @@ def filters(rng: np.random.Generator) -> None:
     print(f"held-out accuracy after 10 epochs: {model.accuracy(x_test, t_test):.3f}")
     print(f"filter weights: standard deviation {before.std():.3f} before training, "
           f"{W1.std():.3f} after")
+    publish("growth", W1.std() / before.std(), "{:.0f} times")
 
     plot_filter_grid(before, "before training (random)")
     plot_filter_grid(W1, "after training")
@@ -191,6 +197,9 @@ def fast(rng: np.random.Generator) -> None:
     for timing in comparison.timings:
         print(f"{timing.name:<34} {timing.textbook_ms:>6.1f} ms {timing.fast_ms:>6.1f} ms "
               f"{timing.ratio:>8.1f}×")
+        # "Pooling forward" -> pooling_forward_speedup
+        publish(re.sub(r"[^a-z0-9]+", "_", timing.name.lower()) + "_speedup", timing.ratio,
+                "{:.1f}×")
     print(f"\nlargest relative difference between the two paths, over every output "
           f"and gradient: {comparison.worst_difference:.1e}")
     plot_speed(comparison.timings)

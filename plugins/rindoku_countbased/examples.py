@@ -14,7 +14,9 @@ import time
 from dataclasses import replace
 
 import numpy as np
+from scipy.stats import spearmanr
 
+from rindoku import publish
 from rindoku_countbased import fast
 from rindoku_countbased.countbased import cos_similarity, create_co_matrix, most_similar, ppmi
 from rindoku_countbased.datasets import load_toy_corpus
@@ -28,6 +30,8 @@ from rindoku_countbased.figures import (
 )
 from rindoku_text.ptb import load_data
 from rindoku_text.wordvectors import (
+    AnalogyReport,
+    SimilarityReport,
     WordVectors,
     evaluate_analogy,
     evaluate_wordsim353,
@@ -36,13 +40,39 @@ from rindoku_text.wordvectors import (
     print_scores,
 )
 
-__all__ = ["WORD2VEC_ON_PTB", "print_table", "ptb", "ptb_tuned", "settings", "svd_toy", "toy"]
+__all__ = ["WORD2VEC_ON_PTB", "print_table", "ptb", "ptb_tuned", "publish_scores", "settings",
+           "svd_toy", "toy"]
 
 WORD2VEC_ON_PTB = {"gensim CBOW": (0.038, 0.22), "gensim skip-gram": (0.040, 0.27)}
 """word2vec on the same PTB split, scored by the same functions: (analogy, WordSim353).
 
 Measured separately, since gensim is not a dependency of rindoku.
 """
+
+
+def publish_scores(analogy: AnalogyReport, wordsim: SimilarityReport, prefix: str = "") -> None:
+    """Publish the benchmark scores for the page: analogy (all, semantic, syntactic), WordSim353.
+
+    The names are ``analogy``, ``semantic``, ``syntactic`` and ``wordsim``,
+    each after ``prefix``; the accuracies read "6.70%", the correlation "0.227".
+    """
+    publish(f"{prefix}analogy", analogy.accuracy, "{:.2%}")
+    publish(f"{prefix}semantic", analogy.semantic_accuracy, "{:.2%}")
+    publish(f"{prefix}syntactic", analogy.syntactic_accuracy, "{:.2%}")
+    publish(f"{prefix}wordsim", wordsim.spearman, "{:.3f}")
+
+
+def publish_stage_times(load: float, stages: dict[str, float]) -> None:
+    """Publish the seconds of each stage of the pipeline as "0.16 s".
+
+    ``matrices_seconds`` is the co-occurrence matrix and PPMI together,
+    ``total_seconds`` everything from loading PTB to the vectors.
+    """
+    for name, seconds in [("load", load), ("cooccurrence", stages["co-occurrence"]),
+                          ("ppmi", stages["PPMI"]), ("svd", stages["SVD"]),
+                          ("matrices", stages["co-occurrence"] + stages["PPMI"]),
+                          ("total", load + sum(stages.values()))]:
+        publish(f"{name}_seconds", seconds, "{:.2f} s")
 
 
 def print_table(matrix: np.ndarray, words: list[str], fmt: str = "{:g}") -> None:
@@ -136,9 +166,16 @@ def ptb(rng: np.random.Generator) -> None:
     print()
     analogy, wordsim = print_scores(vectors)
     print(f"{'evaluation':<14} {time.perf_counter() - start:6.2f} s")
+    publish_scores(analogy, wordsim)
+    publish_stage_times(seconds, stages)
 
     path = vectors.save("countbased-ptb.npz")
     print(f"\nsaved {vectors!r} to {path}")
+
+    # the first dimension mostly says how frequent a word is: rank correlation with the counts
+    counts = np.bincount(corpus, minlength=len(word_to_id))
+    publish("first_dimension_frequency",
+            spearmanr(np.abs(vectors.matrix[:, 0]), counts).statistic, "{:.2f}")
 
     # U's columns have length 1, so the columns of U·S have the singular values as lengths
     S = np.linalg.norm(vectors.matrix, axis=0)
@@ -154,28 +191,31 @@ def settings(rng: np.random.Generator) -> None:
     in one way, and scores the vectors on both benchmarks.  The rows that
     differ only in how the vectors are read off the SVD (``eig``,
     ``add_contexts``) share one co-occurrence matrix, PPMI and SVD, and show
-    its time.
+    its time.  Each row publishes its scores under its short name
+    (``tuned_wordsim``).
     """
+    started = time.perf_counter()
     book, tuned = fast.BOOK_SETTINGS, fast.TUNED_SETTINGS
     rows = [
-        ("the book's: window 2, U·S", book),
-        ("vectors U (eig 0)", replace(book, eig=0)),
-        ("vectors U·S^0.5 (eig 0.5)", replace(book, eig=0.5)),
-        ("+ context vectors (W + C)", replace(book, add_contexts=True)),
-        ("+ shifted PPMI (k = 5)", replace(book, shift=5)),
-        ("+ cds 0.75", replace(book, cds=0.75)),
-        ("window 6", replace(book, window_size=6)),
-        ("window 6, (w - d + 1)/w (word2vec)",
+        ("the book's: window 2, U·S", "book", book),
+        ("vectors U (eig 0)", "eig0", replace(book, eig=0)),
+        ("vectors U·S^0.5 (eig 0.5)", "eig_half", replace(book, eig=0.5)),
+        ("+ context vectors (W + C)", "contexts", replace(book, add_contexts=True)),
+        ("+ shifted PPMI (k = 5)", "shift", replace(book, shift=5)),
+        ("+ cds 0.75", "cds", replace(book, cds=0.75)),
+        ("window 6", "window6", replace(book, window_size=6)),
+        ("window 6, (w - d + 1)/w (word2vec)", "window6_linear",
          replace(book, window_size=6, weighting="linear")),
-        ("window 6, 1/d (GloVe)", replace(book, window_size=6, weighting="harmonic")),
-        ("tuned: window 6, 1/d, cds, U·S^0.5", tuned),
-        ("tuned, but vectors U·S (eig 1)", replace(tuned, eig=1)),
-        ("tuned, but vectors U (eig 0)", replace(tuned, eig=0)),
-        ("tuned, but no cds", replace(tuned, cds=1)),
-        ("tuned, but window 2", replace(tuned, window_size=2)),
-        ("tuned, but window 10", replace(tuned, window_size=10)),
-        ("tuned + shifted PPMI (k = 5)", replace(tuned, shift=5)),
-        ("tuned + context vectors (W + C)", replace(tuned, add_contexts=True)),
+        ("window 6, 1/d (GloVe)", "window6_harmonic",
+         replace(book, window_size=6, weighting="harmonic")),
+        ("tuned: window 6, 1/d, cds, U·S^0.5", "tuned", tuned),
+        ("tuned, but vectors U·S (eig 1)", "tuned_eig1", replace(tuned, eig=1)),
+        ("tuned, but vectors U (eig 0)", "tuned_eig0", replace(tuned, eig=0)),
+        ("tuned, but no cds", "tuned_no_cds", replace(tuned, cds=1)),
+        ("tuned, but window 2", "tuned_window2", replace(tuned, window_size=2)),
+        ("tuned, but window 10", "tuned_window10", replace(tuned, window_size=10)),
+        ("tuned + shifted PPMI (k = 5)", "tuned_shift", replace(tuned, shift=5)),
+        ("tuned + context vectors (W + C)", "tuned_contexts", replace(tuned, add_contexts=True)),
     ]
 
     corpus, word_to_id, id_to_word = load_data("train")
@@ -183,8 +223,10 @@ def settings(rng: np.random.Generator) -> None:
     print(f"{'settings':<36} {'analogy':>7} {'semantic':>8} {'syntactic':>9} "
           f"{'WordSim353':>10} {'time':>7}")
     svds: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}
+    positive_cells: dict[str, int] = {}  # of each new PPMI matrix, by its first row's name
+    seconds_of: dict[str, float] = {}
     scores = []
-    for label, option in rows:
+    for label, key, option in rows:
         matrix = (option.window_size, option.weighting, option.cds, option.shift,
                   option.wordvec_size)
         if matrix not in svds:
@@ -194,11 +236,14 @@ def settings(rng: np.random.Generator) -> None:
             W = fast.ppmi(C, cds=option.cds, shift=option.shift)
             U, S, Vt = fast.truncated_svd(W, option.wordvec_size, rng)
             svds[matrix] = U, S, Vt, time.perf_counter() - start
+            positive_cells[key] = W.nnz
         U, S, Vt, seconds = svds[matrix]
+        seconds_of[key] = seconds
         vectors = WordVectors(fast.svd_word_vectors(U, S, Vt, option.eig, option.add_contexts),
                               word_to_id, id_to_word)
         analogy, wordsim = evaluate_analogy(vectors), evaluate_wordsim353(vectors)
         scores.append((analogy.accuracy, wordsim.spearman))
+        publish_scores(analogy, wordsim, prefix=f"{key}_")
         print(f"{label:<36} {analogy.accuracy:7.2%} {analogy.semantic_accuracy:8.2%} "
               f"{analogy.syntactic_accuracy:9.2%} {wordsim.spearman:10.4f} {seconds:5.2f} s")
     print(f"\n{analogy.used} of {analogy.total} analogy questions and {wordsim.used} of "
@@ -207,8 +252,14 @@ def settings(rng: np.random.Generator) -> None:
     for name, (accuracy, spearman) in WORD2VEC_ON_PTB.items():
         print(f"{name:<36} {accuracy:7.1%} {'':>8} {'':>9} {spearman:10.2f}")
 
-    options = [option for _, option in rows]
-    plot_settings_scores([label for label, _ in rows], scores, book=options.index(book),
+    # what the page says about the shift and the window of 10, from this run
+    publish("shift_removed", 1 - positive_cells["shift"] / positive_cells["book"], "{:.0%}")
+    publish("window10_time_ratio", seconds_of["tuned_window10"] / seconds_of["tuned"],
+            "{:.1f} times")
+    publish("seconds", time.perf_counter() - started, "{:.0f} s")
+
+    options = [option for _, _, option in rows]
+    plot_settings_scores([label for label, _, _ in rows], scores, book=options.index(book),
                          tuned=options.index(tuned), anchors=WORD2VEC_ON_PTB)
 
 
@@ -238,6 +289,8 @@ def ptb_tuned(rng: np.random.Generator) -> None:
     print()
     analogy, wordsim = print_scores(vectors)
     print(f"{'evaluation':<14} {time.perf_counter() - start:6.2f} s")
+    publish_scores(analogy, wordsim)
+    publish_stage_times(seconds, stages)
 
     path = vectors.save("countbased-ptb-tuned.npz")
     print(f"\nsaved {vectors!r} to {path}")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import copy
+import re
 import time
 from dataclasses import replace
 
 import numpy as np
 
+from rindoku import publish
 from rindoku.trainer import Trainer
 from rindoku_backprop.functions import softmax
 from rindoku_cbow.contexts import convert_one_hot, create_contexts_target
 from rindoku_cbow.figures import plot_loss, plot_word_vectors
 from rindoku_countbased.datasets import load_toy_corpus
+from rindoku_countbased.examples import publish_scores
 from rindoku_optimizers.optimizers import Adam
 from rindoku_skipgram.compare import SKIPGRAM_SETTINGS, compare, comparison_table, train_word2vec
 from rindoku_skipgram.fast import FastSkipGram
@@ -54,6 +57,7 @@ def toy(rng: np.random.Generator) -> None:
     print(f"loss: {history.epoch_losses[0]:.3f} in the first epoch, "
           f"{history.epoch_losses[-1]:.3f} in the last (two context words, 2 log 7 = "
           f"{2 * np.log(7):.3f} for a uniform guess)")
+    publish("final_loss", history.epoch_losses[-1], "{:.3f}")
 
     print("\nword vectors (the rows of W_in):")
     for word_id, word in id_to_word.items():
@@ -92,6 +96,9 @@ def ptb(rng: np.random.Generator) -> None:
     print(f"{settings.max_epoch} epochs in {seconds:.1f} s: "
           f"{seconds / settings.max_epoch:.2f} s per epoch, "
           f"{settings.max_epoch * targets / seconds:,.0f} target words/s")
+    publish("seconds", seconds, "{:.0f} s")
+    publish("epoch_seconds", seconds / settings.max_epoch, "{:.1f} s")
+    publish("final_loss", history.losses[-1], "{:.1f}")
 
     vectors = WordVectors(model.word_vecs, word_to_id, id_to_word)
     path = vectors.save("skipgram-ptb.npz")
@@ -100,7 +107,8 @@ def ptb(rng: np.random.Generator) -> None:
     print("\nnearest words (cosine similarity):")
     print_queries(vectors)
     print()
-    print_scores(vectors)
+    analogy, similarity = print_scores(vectors)
+    publish_scores(analogy, similarity)
 
     plot_loss(history, f"Skip-gram on PTB, {settings.max_epoch} epochs (fast path)",
               xlabel=f"iteration ({targets // settings.batch_size} per epoch)",
@@ -108,12 +116,24 @@ def ptb(rng: np.random.Generator) -> None:
 
 
 def _show_comparison(results: list, title: str) -> None:
-    """Print the table and the CBOW/skip-gram time ratio; draw the neighbour grid and the scores."""
+    """Print the table and the CBOW/skip-gram time ratio; draw the neighbour grid and the scores.
+
+    Each method publishes its scores, its seconds and how similar the fifth
+    nearest word to "toyota" is, under its name: ``cbow_wordsim``,
+    ``count_based_tuned_seconds``, ``skip_gram_toyota_fifth``.
+    """
     print()
     print(comparison_table(results))
     by_name = {r.name: r for r in results}
-    print(f"\nskip-gram took {by_name['skip-gram'].seconds / by_name['CBOW'].seconds:.1f} times "
-          "as long as CBOW")
+    ratio = by_name["skip-gram"].seconds / by_name["CBOW"].seconds
+    print(f"\nskip-gram took {ratio:.1f} times as long as CBOW")
+    publish("skip_gram_over_cbow", ratio, "{:.1f} times")
+    for r in results:
+        key = re.sub(r"[^a-z0-9]+", "_", r.name.lower()).strip("_")  # "count-based (book)"
+        publish_scores(r.analogy, r.similarity, prefix=f"{key}_")
+        publish(f"{key}_seconds", r.seconds, "{:.1f} s")
+        if "toyota" in r.vectors:
+            publish(f"{key}_toyota_fifth", r.vectors.most_similar("toyota", 5)[-1][1], "{:.2f}")
 
     plot_neighbours(results, [q for q in GRID_QUERIES if q in results[0].vectors],
                     title=f"Nearest words, {title}")
@@ -130,7 +150,9 @@ def compare_ptb(rng: np.random.Generator) -> None:
     """
     corpus, word_to_id, id_to_word = load_data("train")
     print(f"PTB: {len(corpus):,} words, vocabulary {len(word_to_id):,}\n")
+    start = time.perf_counter()
     results = compare(corpus, word_to_id, id_to_word, rng, max_epoch=10)
+    publish("seconds", time.perf_counter() - start, "{:.0f} s")
     _show_comparison(results, "PTB")
 
 
@@ -149,6 +171,10 @@ def compare_short(rng: np.random.Generator) -> None:
     results = compare(corpus, word_to_id, id_to_word, rng, max_epoch=2, batch_size=512,
                       progress=False)
     _show_comparison(results, "first 200,000 words of PTB")
+    # how close skip-gram's five nearest words to two rare query words all are
+    skip_gram = next(r.vectors for r in results if r.name == "skip-gram")
+    publish("skip_gram_rare_fifth",
+            min(skip_gram.most_similar(word, 5)[-1][1] for word in ["car", "toyota"]), "{:.2f}")
 
 
 NEW_WORDS = ["october", "thursday", "seven", "german", "nissan"]
@@ -227,6 +253,11 @@ def new_words(rng: np.random.Generator) -> None:
         old_part = WordVectors(vectors.matrix[:len(old_to_id)], old_to_id, id_to_old)
         kept.append(_neighbour_overlap(before, old_part, frequent))
         print(f"{label:<14} {seconds:>5.1f}s  {kept[-1]:.0%}")
+    for key, (_, seconds, _), share in zip(["frozen", "all_rows", "scratch"], rows, kept,
+                                           strict=True):
+        publish(f"{key}_seconds", seconds, "{:.1f} s")
+        publish(f"{key}_kept", share, "{:.0%}")
+    publish("all_rows_lost", 1 - kept[1], "{:.0%}")
 
     print("\nnearest words to the new words:")
     for word in NEW_WORDS:

@@ -3,9 +3,16 @@
 Add ``"rindoku.sphinxext"`` to ``extensions`` in ``conf.py``.  It adds each
 registered chapter's page to the build as ``chapters/<slug>`` (read where it
 lies, :mod:`rindoku.sphinxext.pages`), provides
-the directives of :mod:`rindoku.sphinxext.directives`, re-reads a page when an
-example it runs is out of date, and prints a summary of the examples at the end
-of the build.  An example that raises fails the build.
+the directives of :mod:`rindoku.sphinxext.directives` and the
+``{rindoku-value}`` role (:mod:`rindoku.sphinxext.values`), re-reads a page
+when an example it runs is out of date, and prints a summary of the examples
+at the end of the build.  An example that raises fails the build.
+
+Where the build does not run an example (a long one), or cannot (its data set
+is not here), the page shows the example's record from ``docs/records``
+(:mod:`rindoku.records`), if it has one.  A missing data set is not a failure:
+the build's last lines say which are missing and how to get them.  The end of
+the build lists the records whose example's code has changed since (stale).
 
 The HTML book works offline: the extension brings its own MathJax (3.2.2,
 ``static/mathjax``, Apache-2.0) and uses it unless ``mathjax_path`` is set, and
@@ -26,14 +33,21 @@ from urllib.parse import urlsplit
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
 from sphinx.ext import mathjax
 from sphinx.util import logging
 
 from rindoku import __version__
 from rindoku.execution import file_digests, library_versions
-from rindoku.sphinxext import directives, nodes, terms
+from rindoku.sphinxext import directives, nodes, terms, values
 from rindoku.sphinxext.pages import use_chapter_pages
-from rindoku.sphinxext.state import book_chapters, book_state, registry_of
+from rindoku.sphinxext.state import (
+    book_chapters,
+    book_state,
+    record_problems,
+    registry_of,
+    shown_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +57,7 @@ MATHJAX = "mathjax/tex-svg-full.js"
 """The bundled MathJax, relative to the build's ``_static`` folder: TeX input and
 SVG output in one file, with every TeX extension and no web fonts to fetch."""
 
-ENV_VERSION = 3
+ENV_VERSION = 4
 """The version of what the extension keeps in Sphinx's environment: a change
 of it makes Sphinx read every document again rather than load an old state."""
 
@@ -55,14 +69,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("rindoku_plugins", [], "env", types=[list])
     app.add_config_value("rindoku_installed_plugins", True, "env", types=[bool])
     app.add_config_value("rindoku_run_long", False, "env", types=[bool, int])
+    app.add_config_value("rindoku_records_dir", "records", "env", types=[str])
     app.add_config_value("rindoku_chapters", [], "env", types=[list])
     app.add_config_value("rindoku_repository_url", "", "html", types=[str])
 
     # events, in the order they fire
+    app.connect("config-inited", check_run_long)
     app.connect("config-inited", use_bundled_mathjax)
     app.connect("config-inited", use_repository_url)
     app.connect("builder-inited", add_chapter_pages)
     app.connect("builder-inited", report_plugin_problems)
+    app.connect("builder-inited", report_record_problems)
+    app.connect("builder-inited", report_missing_data_last)
     app.connect("env-get-outdated", outdated_example_docs)
     app.connect("env-before-read-docs", remember_docs_to_read)
     app.connect("env-purge-doc", purge_doc)
@@ -99,6 +117,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("rindoku-chapters", directives.ChaptersDirective)
     app.add_directive("rindoku-glossary", directives.GlossaryDirective)
     app.add_directive("rindoku-hooks", directives.HooksDirective)
+    app.add_role("rindoku-value", values.ValueRole())
     app.add_css_file("rindoku.css")
     app.add_js_file("rindoku.js", defer="defer")
 
@@ -108,6 +127,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
+
+
+def check_run_long(app: Sphinx, config: Config) -> None:
+    """``rindoku_run_long`` is 0 or 1 (``-D rindoku_run_long=1``), True or False in conf.py.
+
+    Anything else (``-D rindoku_run_long=yes``) stops the build before any
+    example runs.
+    """
+    value = config.rindoku_run_long
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        config.rindoku_run_long = bool(value)
+        return
+    raise ConfigError(f"rindoku_run_long must be 0 or 1 (or True/False in conf.py), "
+                      f"got {value!r}")
 
 
 def use_bundled_mathjax(app: Sphinx, config: Config) -> None:
@@ -174,6 +207,32 @@ def report_plugin_problems(app: Sphinx) -> None:
         logger.warning("%s", problem, type="rindoku", subtype="plugin")
 
 
+def report_record_problems(app: Sphinx) -> None:
+    """Each record that cannot be used is a warning (an error with ``-W``) that names
+    its file; the book treats it as absent."""
+    for problem in record_problems(app):
+        logger.warning("record %s is damaged (%s): treated as absent",
+                       shown_path(app, problem.path), problem.reason,
+                       type="rindoku", subtype="record")
+
+
+def report_missing_data_last(app: Sphinx) -> None:
+    """Say what data was missing after everything else the build prints.
+
+    Sphinx's closing lines ("build succeeded", where the pages are) come after
+    the ``build-finished`` event, so the report follows the builder's cleanup,
+    the very last thing a build does.
+    """
+    builder = app.builder
+    cleanup = builder.cleanup
+
+    def cleanup_then_report() -> None:
+        cleanup()
+        report_missing_data(app)
+
+    builder.cleanup = cleanup_then_report  # type: ignore[method-assign]
+
+
 def outdated_example_docs(app: Sphinx, env: BuildEnvironment, added: set[str],
                           changed: set[str], removed: set[str]) -> list[str]:
     """Documents to re-read: an example failed or a file it depends on changed, or
@@ -189,11 +248,18 @@ def outdated_example_docs(app: Sphinx, env: BuildEnvironment, added: set[str],
         for docname, records in state.examples.items()
         if any(
             not record["ok"]
+            or record.get("data") is not None  # the data may be here now
             or record["versions"] != versions
             or file_digests(record["files"]) != record["files"]
             for record in records
         )
     ]
+    outdated.extend(
+        docname
+        for docname, entries in state.values.items()
+        if any(entry["error"] or entry["data"] is not None
+               or file_digests(entry["files"]) != entry["files"] for entry in entries)
+    )
     slugs = [c.slug for c in book_chapters(app)]
     if slugs != state.chapters:
         state.chapters = slugs
@@ -209,6 +275,7 @@ def remember_docs_to_read(app: Sphinx, env: BuildEnvironment, docnames: list[str
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     state = book_state(env)
     state.examples.pop(docname, None)
+    state.values.pop(docname, None)
     state.chapter_docs.discard(docname)
 
 
@@ -219,6 +286,8 @@ def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str],
     for docname in docnames:
         if docname in theirs.examples:
             state.examples[docname] = theirs.examples[docname]
+        if docname in theirs.values:
+            state.values[docname] = theirs.values[docname]
         if docname in theirs.chapter_docs:
             state.chapter_docs.add(docname)
 
@@ -255,7 +324,8 @@ def copy_static_files(app: Sphinx, exception: Exception | None) -> None:
 
 
 def summarise_examples(app: Sphinx, exception: Exception | None) -> None:
-    """Print each example run in this build with its time; fail the build if one raised."""
+    """Print each example run in this build with its time and the stale records; fail
+    the build if an example raised or a value the prose cites does not exist."""
     env = app.env
     state = book_state(env)
     rows = [
@@ -266,12 +336,53 @@ def summarise_examples(app: Sphinx, exception: Exception | None) -> None:
     ]
     if not rows:
         logger.info("rindoku: no example needed running")
-        return
-    logger.info("rindoku: examples of this build")
-    for record, docname in rows:
-        logger.info("  %-32s %-14s %6.1f s  (%s)", record["id"], record["status"],
-                    record["seconds"], docname)
+    else:
+        logger.info("rindoku: examples of this build")
+        for record, docname in rows:
+            logger.info("  %-32s %-14s %6.1f s  (%s)", record["id"], record["status"],
+                        record["seconds"], docname)
+    stale = sorted({record["id"] for records in state.examples.values()
+                    for record in records if record.get("stale")})
+    if stale:
+        logger.info("rindoku: %d stale record(s), the code has changed since they were "
+                    "recorded: %s; update them with 'rindoku record %s'",
+                    len(stale), ", ".join(stale), " ".join(stale))
     failed = [record["id"] for record, _ in rows if not record["ok"]]
     if failed:
         logger.error("rindoku: %d example(s) raised: %s", len(failed), ", ".join(failed))
         app.statuscode = 1
+    wrong = {docname: sum(entry["error"] for entry in entries)
+             for docname, entries in sorted(state.values.items())}
+    if any(wrong.values()):
+        logger.error("rindoku: %d value reference(s) name nothing published (%s); the errors "
+                     "above say what exists", sum(wrong.values()),
+                     ", ".join(f"{count} on {docname}" for docname, count in wrong.items()
+                               if count))
+        app.statuscode = 1
+
+
+def report_missing_data(app: Sphinx) -> None:
+    """One short block: the data sets that were missing, how to get them, and how many
+    examples show a recorded result instead."""
+    state = book_state(app.env)
+    missing = [record for records in state.examples.values() for record in records
+               if record.get("data") is not None]
+    cited = [entry for entries in state.values.values() for entry in entries
+             if entry.get("data") is not None]
+    if not missing and not cited:
+        return
+    names = sorted({name for item in [*missing, *cited] for name in item["data"]})
+    recorded = sum(1 for record in missing if record.get("recorded"))
+    noted = len(missing) - recorded
+    what = (f"{', '.join(names)} — get them with 'rindoku data fetch {' '.join(names)}'"
+            if names else "a data file (the pages' notes say which) — get it")
+    shown = [f"{recorded} example{'s show' if recorded != 1 else ' shows'} recorded results "
+             "instead"]
+    if noted:
+        shown.append(f"{noted} show{'s' if noted == 1 else ''} a note")
+    if cited:
+        shown.append(f"{len(cited)} value{'s' if len(cited) != 1 else ''} in the text "
+                     f"{'are' if len(cited) != 1 else 'is'} missing")
+    logger.info("")
+    logger.info("rindoku: missing data: %s (with internet) or set RINDOKU_DATA=DIR; %s.",
+                what, ", ".join(shown))

@@ -1,5 +1,5 @@
-"""The book's directives: a plugin object's source, an executed example, an
-exercise, the chapter list and the glossary."""
+"""The book's directives: a plugin object's source, an executed example (or its
+record), an exercise, the chapter list and the glossary."""
 
 from __future__ import annotations
 
@@ -28,8 +28,10 @@ from rindoku.notebooks import (
     notebook_name,
     write_notebook,
 )
+from rindoku.records import Record
 from rindoku.registry import Registry, UnknownNameError
 from rindoku.sphinxext.nodes import figure_link, make_details
+from rindoku.sphinxext.results import Outcome, outcome_of
 from rindoku.sphinxext.state import book_chapters, book_state, cache_dir, registry_of
 from rindoku.sphinxext.terms import term_label
 
@@ -105,7 +107,12 @@ class SourceDirective(RindokuDirective):
 
 
 class ExampleDirective(RindokuDirective):
-    """``{rindoku-example} chapter.name`` — run an example, embed source, output, figures."""
+    """``{rindoku-example} chapter.name`` — run an example, embed source, output, figures.
+
+    Where the build has no result of its own (a long example, or one whose data
+    set is not here), the example's record is shown, under a line that says when
+    and how it was recorded (:mod:`rindoku.sphinxext.results`).
+    """
 
     required_arguments = 1
     option_spec = {"hide-source": directives.flag}
@@ -116,11 +123,11 @@ class ExampleDirective(RindokuDirective):
         except UnknownNameError as exc:
             raise self.error(f"rindoku-example: {exc}") from exc
         cache = ExampleCache(cache_dir(self.env.app))
-        # quick examples run now; long ones are shown if a result is cached,
+        # quick examples run now; long ones are shown from the cache or their record,
         # or run as well when the build was asked to (rindoku_run_long)
-        run_now = example.size == "quick" or self.config.rindoku_run_long
-        result = cache.run(example) if run_now else cache.lookup(example)
-        self._record(example, result)
+        outcome = outcome_of(self.env.app, example)
+        result, record = outcome.result, outcome.record
+        self._record(outcome)
 
         box = nodes.container(classes=["rindoku-example"])
         box += self.label(f"Example: {example.title} ({example.id})")
@@ -128,7 +135,13 @@ class ExampleDirective(RindokuDirective):
             box += self._prelude(example)
             box += self.code(example.source)
         box += self._script_link(example, cache)
-        if result is None:
+        if record is not None:
+            box += self._recorded_note(outcome, record)
+            box += self._output(ExampleResult(example.id, record.stdout, record.figure_paths),
+                                example)
+        elif outcome.missing_data:
+            box += self._missing_data_note(outcome)
+        elif result is None:
             box += self.parse_markdown(
                 f"```{{note}}\nThis example takes a while. Run `rindoku run {example.id}` "
                 "to see its output and figures, or build the book with `rindoku book --long`."
@@ -144,20 +157,75 @@ class ExampleDirective(RindokuDirective):
             box += self._output(result, example)
         return [box]
 
-    def _record(self, example: Example, result: ExampleResult | None) -> None:
-        """Remember the run, and the files it depends on, to tell when it is out of date."""
+    def _record(self, outcome: Outcome) -> None:
+        """Remember the run, and the files it depends on, to tell when it is out of date.
+
+        A run that stopped for want of data is read again on the next build: the
+        data may be there by then.
+        """
+        example, result, record = outcome.example, outcome.result, outcome.record
         plugin = self.registry.examples[example.id].plugin
-        files = [*(result.modules.values() if result else []), self.registry.plugin_file(plugin)]
+        files = [*outcome.files(), self.registry.plugin_file(plugin)]
+        if result is None:
+            status = "recorded" if record else "not run (long)"
+        elif outcome.missing_data:
+            status = "no data, recorded" if record else "no data"
+        else:
+            status = "cached" if result.cached else "ran" if result.ok else "FAILED"
+        if outcome.stale:
+            status += ", STALE"
         records = book_state(self.env).examples.setdefault(self.env.docname, [])
         records.append({
             "id": example.id,
-            "ok": result is None or result.ok,
+            "ok": result is None or result.ok or outcome.missing_data,
             "seconds": result.seconds if result else 0.0,
-            "status": "not run (long)" if result is None
-            else "cached" if result.cached else "ran" if result.ok else "FAILED",
+            "status": status,
             "files": file_digests(f for f in files if f),
             "versions": library_versions(),
+            "data": outcome.datasets if outcome.missing_data else None,
+            "data_error": result.data_error if result is not None else None,
+            "recorded": record is not None,
+            "stale": outcome.stale,
         })
+
+    def _recorded_note(self, outcome: Outcome, record: Record) -> nodes.paragraph:
+        """"Recorded on 2026-12-02 with `rindoku record cbow.ptb` (25 s, 16 cores, …)."
+        and, when it applies, that the record is stale or the data is not here."""
+        para = nodes.paragraph(classes=["rindoku-recorded"])
+        para += nodes.Text(f"Recorded on {record.date} with ")
+        para += nodes.literal(record.command, record.command)
+        para += nodes.Text(f" ({duration(record.seconds)}, {record.machine_short}).")
+        if outcome.stale:
+            para["classes"].append("rindoku-stale")
+            command = f"rindoku record {outcome.example.id}"
+            para += nodes.Text(" This record is stale: the code has changed since it was "
+                               "recorded; run ")
+            para += nodes.literal(command, command)
+            para += nodes.Text(" to update it.")
+        if outcome.missing_data:
+            para += nodes.Text(" ")
+            para += data_sets_phrase(outcome.datasets, capital=True)
+            para += nodes.Text(f" {'is' if len(outcome.datasets) < 2 else 'are'} not here, "
+                               "so the book shows this recorded run.")
+        return para
+
+    def _missing_data_note(self, outcome: Outcome) -> nodes.note:
+        """"This example needs the `ptb` data set, which is not here: …" and the command."""
+        para = nodes.paragraph()
+        if outcome.datasets:
+            names = " ".join(outcome.datasets)
+            para += nodes.Text("This example needs ")
+            para += data_sets_phrase(outcome.datasets)
+            para += nodes.Text(f", which {'is' if len(outcome.datasets) < 2 else 'are'} "
+                               "not here: run ")
+            para += nodes.literal("", f"rindoku data fetch {names}")
+            para += nodes.Text(" (with internet) or set ")
+            para += nodes.literal("", "RINDOKU_DATA=DIR")
+            para += nodes.Text(".")
+        else:
+            para += nodes.Text("This example needs a data file that is not here: ")
+            para += nodes.Text(outcome.result.data_error if outcome.result else "")
+        return nodes.note("", para, classes=["rindoku-no-data"])
 
     def _output(self, result: ExampleResult, example: Example) -> list[nodes.Node]:
         out: list[nodes.Node] = []
@@ -205,6 +273,29 @@ class ExampleDirective(RindokuDirective):
         para += nodes.Text(" · or run it in a terminal: ")
         para += nodes.literal("", f"rindoku run {example.id}")
         return para
+
+
+def duration(seconds: float) -> str:
+    """``0.4 s``, ``25 s``, ``3 min 10 s``, ``1 h 5 min``."""
+    if seconds < 9.95:
+        return f"{seconds:.1f} s"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def data_sets_phrase(names: list[str], capital: bool = False) -> list[nodes.Node]:
+    """"the `ptb` data set", "the `ptb` and `word-benchmarks` data sets"."""
+    out: list[nodes.Node] = [nodes.Text("The " if capital else "the ")]
+    for number, name in enumerate(names):
+        if number:
+            out.append(nodes.Text(" and " if number == len(names) - 1 else ", "))
+        out.append(nodes.literal(name, name))
+    out.append(nodes.Text(" data sets" if len(names) > 1 else " data set"))
+    return out
 
 
 def download_link(docname: str, target: str, text: str) -> addnodes.download_reference:

@@ -1,7 +1,7 @@
 """Where the extension keeps its per-build state: on the Sphinx application.
 
-The registry is loaded once per build (and once per parallel reader, which
-inherits it); nothing is kept at module level.
+The registry and the recorded results are loaded once per build (and once per
+parallel reader, which inherits them); nothing is kept at module level.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from rindoku.chapter import Chapter
+from rindoku.records import Record, RecordError, load_records
 from rindoku.registry import (
     Registry,
     installed_entry_points,
@@ -66,17 +67,55 @@ def cache_dir(app: Sphinx) -> Path:
     return Path(app.outdir).parent / "rindoku-cache"
 
 
+def records_dir(app: Sphinx) -> Path:
+    """Where the recorded results are: ``rindoku_records_dir``, relative to ``conf.py``."""
+    return (Path(app.confdir) / app.config.rindoku_records_dir).resolve()
+
+
+def records_of(app: Sphinx) -> dict[str, Record]:
+    """The usable records of this book by id, read on first use (:mod:`rindoku.records`)."""
+    records = getattr(app, "_rindoku_records", None)
+    if records is None:
+        records, problems = load_records(records_dir(app))
+        app._rindoku_records = records  # type: ignore[attr-defined]
+        app._rindoku_record_problems = problems  # type: ignore[attr-defined]
+    return records  # type: ignore[no-any-return]
+
+
+def record_problems(app: Sphinx) -> list[RecordError]:
+    """The records that cannot be used (damaged, or from another version)."""
+    records_of(app)
+    return app._rindoku_record_problems  # type: ignore[attr-defined,no-any-return]
+
+
+def record_file(app: Sphinx, example_id: str) -> Path:
+    """Where the record of ``example_id`` is, or would be."""
+    return records_dir(app) / example_id / "record.json"
+
+
+def shown_path(app: Sphinx, path: Path) -> str:
+    """``path`` as the reader of a message knows it: from the folder above ``conf.py``
+    (``docs/records/cbow.ptb/record.json``), else as it is."""
+    base = Path(app.confdir).resolve().parent
+    try:
+        return Path(path).resolve().relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
 @dataclass
 class BookState:
     """What the extension remembers between builds, in Sphinx's pickled environment.
 
     ``examples`` maps a docname to a record of each example run on it (to
-    tell when it is out of date); ``chapter_docs`` are the documents that list
-    the chapters; ``chapters`` the chapter slugs of the last build;
+    tell when it is out of date); ``values`` to each value its prose cites
+    (:mod:`rindoku.sphinxext.values`); ``chapter_docs`` are the documents that
+    list the chapters; ``chapters`` the chapter slugs of the last build;
     ``to_read`` the documents read in this build.
     """
 
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    values: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     chapter_docs: set[str] = field(default_factory=set)
     chapters: list[str] = field(default_factory=list)
     to_read: set[str] = field(default_factory=set)
