@@ -51,8 +51,9 @@ def browser(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run every benchmark in benchmarks/ and print its figures."""
-    session.install("-e", ".")
+    """Run every benchmark in benchmarks/, print its figures and write its record
+    (docs/records/bench.*), with gensim's word2vec timed beside rindoku's."""
+    session.install("-e", ".[bench]")
     for script in sorted(Path("benchmarks").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)
 
