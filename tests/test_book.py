@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_book, demo_book, demo_plugin
+from conftest import BOOK_CACHE, build_book, demo_book, demo_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,8 @@ def test_the_build_ends_with_a_summary_of_examples(book):
 def test_a_rebuild_without_changes_runs_no_example(book):
     """Everything is cached: the second build reads no page and runs nothing."""
     out, _ = book
-    done = build_book(ROOT / "docs", out, "-W", "--keep-going")
+    done = build_book(ROOT / "docs", out, "-W", "--keep-going",
+                      "-D", f"rindoku_cache_dir={BOOK_CACHE}")  # as the first build
     assert done.returncode == 0, done.stderr
     assert "rindoku: no example needed running" in done.stdout
 
