@@ -55,7 +55,8 @@ def bench(session: nox.Session) -> None:
     (docs/records/bench.*), with gensim's word2vec timed beside rindoku's."""
     session.install("-e", ".[bench]")
     for script in sorted(Path("benchmarks").glob("bench_*.py")):
-        session.run("python", str(script), *session.posargs)
+        session.run("python", str(script), *session.posargs,
+                    env={"PYTHONPYCACHEPREFIX": PYCACHE})
 
 
 @nox.session
