@@ -12,8 +12,8 @@ in this process, checked equal and extrapolated to the whole corpus, and its
 randomized SVD with 5 power iterations, seed by seed.
 
 Run ``python benchmarks/bench_countbased.py`` (or ``nox -s bench``).  The data
-files come from ``$RINDOKU_DATA``; when it is unset and the checkout lies beside
-a ``shared/data`` folder, that folder is used.  The run writes its figures to
+files come from ``$RINDOKU_DATA`` or the download cache, as for the library.  The
+run writes its figures to
 ``docs/records/bench.countbased/record.json``, where the book cites them
 (``--no-record`` writes nothing).
 """
@@ -29,7 +29,6 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,7 +53,6 @@ from rindoku_text.wordvectors import (
     evaluate_wordsim353,
 )
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 """The standard data files beside the checkout, used when RINDOKU_DATA is unset."""
 
 SEEDS = (0, 1, 2)
@@ -242,8 +240,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_record_options(parser)
     args = parser.parse_args()
-    if not os.environ.get("RINDOKU_DATA") and SHARED_DATA.is_dir():
-        os.environ["RINDOKU_DATA"] = str(SHARED_DATA)
     with BenchRecord.from_args("countbased", args) as record:
         run(record)
 
@@ -251,7 +247,8 @@ def main() -> None:
 def run(record: BenchRecord) -> None:
     print(f"count-based word vectors on PTB, the book's settings and the tuned ones, "
           f"{os.cpu_count()} CPU(s)")
-    print(f"RINDOKU_DATA={os.environ.get('RINDOKU_DATA', '(unset: the download cache)')}\n")
+    print("data: RINDOKU_DATA" if os.environ.get("RINDOKU_DATA") else "data: the download cache")
+    print()
 
     # -- ours, stage by stage, seed after seed: the book's settings and the tuned ones ----------
     results, stage_seconds = time_pipeline("the book's settings", BOOK_SETTINGS)
