@@ -194,6 +194,42 @@ def test_sigmoid_with_loss_values():
     assert layer.backward() == pytest.approx((y - t) / 2)
 
 
+@pytest.mark.parametrize(("label", "shown"), [(-1, "-1"), (3, "3")])
+def test_softmax_with_loss_refuses_a_label_outside_its_classes(label, shown):
+    """-1 would quietly be the last class (NumPy indexing), 3 an IndexError deep inside."""
+    x = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=rf"^SoftmaxWithLoss: label {shown} is outside 0\.\.2 "
+                                         r"\(3 classes\); labels are class indices$"):
+        SoftmaxWithLoss().forward(x, np.array([0, label]))
+
+
+def test_softmax_with_loss_refuses_float_labels():
+    with pytest.raises(ValueError, match="^SoftmaxWithLoss: labels must be integers, not float64"):
+        SoftmaxWithLoss().forward(np.zeros((2, 3)), np.array([0.0, 2.0]))
+
+
+@pytest.mark.parametrize("label", [-1, 2])
+def test_sigmoid_with_loss_takes_only_0_and_1(label):
+    with pytest.raises(ValueError, match=rf"^SigmoidWithLoss: label {label} is outside 0\.\.1 "
+                                         r"\(2 classes\); labels are 0 or 1$"):
+        SigmoidWithLoss().forward(np.zeros(3), np.array([1, 0, label]))
+
+
+def test_training_on_a_bad_label_stops_at_the_loss_layer():
+    """The Trainer's mini-batches reach SoftmaxWithLoss, which names the label."""
+    from rindoku.trainer import Trainer
+    from rindoku_backprop.optimizer import SGD
+
+    rng = np.random.default_rng(0)
+    x, t = load_spiral(rng)
+    labels = t.argmax(axis=1)
+    labels[7] = -1
+    model = TwoLayerNet(2, 10, 3, rng=rng)
+    with pytest.raises(ValueError, match=r"SoftmaxWithLoss: label -1 is outside 0\.\.2"):
+        Trainer(model, SGD(lr=1.0), rng=rng, progress=False).fit(x, labels, max_epoch=1,
+                                                                  batch_size=300)
+
+
 @pytest.mark.parametrize("cls", [Affine, MatMul], ids=lambda cls: cls.__name__)
 def test_gradients_are_written_in_place(cls):
     """backward overwrites the arrays in grads; it never replaces them."""

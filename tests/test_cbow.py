@@ -134,6 +134,31 @@ def test_embedding_dot_scores_one_row_per_example():
     assert layer.params[0] is W
 
 
+@pytest.mark.parametrize("bad", [-1, 8])
+def test_embedding_layers_refuse_a_word_id_outside_the_vocabulary(bad):
+    """-1 would quietly be the last row of W (NumPy indexing): each layer names itself."""
+    W = np.ones((8, 2))
+    hint = r"; each word id picks one row of W, one row per word of the vocabulary$"
+    with pytest.raises(ValueError, match=rf"^Embedding: word id {bad} is outside 0\.\.7 "
+                                         rf"\(8 rows of W\){hint}"):
+        Embedding(W).forward(np.array([[0, bad]]))
+    with pytest.raises(ValueError, match=rf"^EmbeddingDot: word id {bad} is outside 0\.\.7"):
+        EmbeddingDot(W).forward(np.ones((2, 2)), np.array([1, bad]))
+    model = CBOW(8, 2, 1, np.arange(8), np.random.default_rng(0), sample_size=2)
+    with pytest.raises(ValueError, match=rf"^Embedding: word id {bad} is outside 0\.\.7"):
+        model.forward(np.array([[0, 1], [2, bad]]), np.array([1, 2]))
+    with pytest.raises(ValueError, match=rf"^NegativeSamplingLoss: target word id {bad} is "
+                                         r"outside 0\.\.7"):
+        model.forward(np.array([[0, 1], [2, 3]]), np.array([1, bad]))
+
+
+def test_negative_sampling_refuses_a_corpus_with_words_beyond_w():
+    """Negatives are drawn from the corpus: a word id W has no row for is refused at once."""
+    with pytest.raises(ValueError, match=r"^NegativeSamplingLoss: corpus word id 5 is outside "
+                                         r"0\.\.3 \(4 rows of W\)"):
+        NegativeSamplingLoss(np.ones((4, 2)), np.array([0, 1, 5, 2]), rng=np.random.default_rng(0))
+
+
 def test_negative_sampling_loss_is_the_sum_of_the_sigmoid_losses():
     """Loss = -log s(h·w_target) - sum log(1 - s(h·w_negative)), averaged over the batch."""
     rng = np.random.default_rng(1)
@@ -478,6 +503,33 @@ def test_fast_path_learns_a_small_corpus():
         contexts, target, max_epoch=10, batch_size=256)
     assert history.epoch_losses[-1] < 0.8 * history.epoch_losses[0]
     assert model.word_vecs.dtype == np.float32
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("contexts", r"context word id -1 is outside 0\.\.39 \(40 words in the vocabulary\)"),
+    ("target", r"target word id -1 is outside 0\.\.39 \(40 words in the vocabulary\)"),
+    ("negatives", r"negative sample word id 40 is outside 0\.\.39 \(40 words in the "
+                  r"vocabulary\)"),
+])
+def test_the_fast_path_refuses_word_ids_outside_the_vocabulary(where, message):
+    """The fused step indexes W_out with the ids, where -1 would be the last word."""
+    corpus, contexts, target = small_setup()
+    model = FastCBOW(40, 8, 3, corpus, np.random.default_rng(0))
+    contexts, target = contexts[:8].copy(), target[:8].copy()
+    negatives = np.ones((8, 5), dtype=int)
+    {"contexts": contexts, "target": target}.get(where, negatives)[1, ...] = (
+        40 if where == "negatives" else -1)
+    before = [p.copy() for p in model.params]
+    with pytest.raises(ValueError, match=rf"^FastCBOW: {message}$"):
+        model.forward(contexts, target, negatives)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.params, strict=True))
+
+
+def test_the_fast_path_refuses_a_corpus_beyond_its_vocabulary():
+    corpus, _, _ = small_setup()
+    with pytest.raises(ValueError, match=r"^FastCBOW: corpus word id 30 is outside 0\.\.29 "
+                                         r"\(30 words in the vocabulary\)$"):
+        FastCBOW(30, 8, 3, corpus, np.random.default_rng(0))
 
 
 def test_a_short_ptb_run_lowers_the_loss(shared_data):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from conftest import demo_book, demo_plugin
 
+from rindoku import Chapter, Example, hookimpl
 from rindoku.cli import main
+from rindoku.registry import load_registry
 
 EXERCISE = "backprop.sigmoid-backward"
 
@@ -20,6 +24,22 @@ def rindoku(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     command = [str(Path(sys.executable).with_name("rindoku")), *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env,
                           timeout=300)
+
+
+def status_of(argv: Sequence[str]) -> int | str | None:
+    """main's exit status, whether it returns it or argparse exits with it."""
+    try:
+        return main(argv)
+    except SystemExit as exit:
+        return exit.code
+
+
+def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line on stderr, which must be an error and no traceback."""
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("rindoku: error: ")
+    return err.strip()
 
 
 def test_list_shows_every_kind(capsys):
@@ -123,11 +143,163 @@ def test_book_outside_a_checkout_is_refused(tmp_path, monkeypatch, capsys):
     assert "inside one" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["list", "widgets"]])
-def test_bad_usage_exits_with_status_2(argv, capsys):
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    assert info.value.code == 2
+@pytest.mark.parametrize(("argv", "words"), [
+    ([], "required: COMMAND"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    (["list", "widgets"], "invalid choice: 'widgets'"),
+    (["book", "--lng"], "unrecognized arguments: --lng"),
+    (["exercise", "hint", EXERCISE, "two"], "invalid int value: 'two'"),
+])
+def test_bad_usage_is_one_line_with_status_2(argv, words, capsys):
+    """argparse's mistakes too: one line, with where to read the usage, not a usage block."""
+    assert status_of(argv) == 2
+    line = one_error_line(capsys)
+    assert words in line and "--help')" in line
+
+
+@pytest.mark.parametrize("seed", ["-1", "1.5", "many"])
+def test_a_seed_below_0_or_not_whole_is_refused(seed, capsys):
+    """NumPy takes seeds from 0 up: a negative one is the member's mistake, not the example's."""
+    assert status_of(["run", "backprop.apple", "--seed", seed]) == 2
+    assert f"--seed must be a whole number from 0 up, got {seed}" in one_error_line(capsys)
+
+
+def test_a_seed_of_any_size_runs(tmp_path, capsys):
+    """NumPy's generators take arbitrarily large seeds, so rindoku does too."""
+    seed = str(2**80)
+    assert main(["run", "backprop.apple", "--seed", seed, "--out", str(tmp_path)]) == 0
+    assert f"(seed {seed})" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("out", ["notes.txt", "notes.txt/figures"])
+def test_run_out_must_be_a_folder(out, tmp_path, monkeypatch, capsys):
+    """--out naming a file, or a path under one, is refused before the example runs."""
+    monkeypatch.chdir(tmp_path)
+    Path("notes.txt").write_text("mine\n")
+    assert main(["run", "backprop.apple", "--out", out]) == 2
+    out_text, err = capsys.readouterr()
+    assert "running" not in out_text
+    assert err.splitlines() == [f"rindoku: error: --out {out} must be a folder, but notes.txt "
+                                "is a file: choose another --out"]
+    assert Path("notes.txt").read_text() == "mine\n"
+
+
+def test_exercise_start_under_a_file_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("notes.txt").write_text("mine\n")
+    assert main(["exercise", "start", EXERCISE, "--file", "notes.txt/attempt.py"]) == 2
+    line = one_error_line(capsys)
+    assert "cannot write notes.txt/attempt.py: notes.txt is a file, not a folder" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_exercise_start_into_a_folder_is_refused(force, tmp_path, monkeypatch, capsys):
+    """A folder is never replaced, even with --force; nothing is left behind."""
+    monkeypatch.chdir(tmp_path)
+    Path("work").mkdir()
+    assert main(["exercise", "start", EXERCISE, "--file", "work", *force]) == 2
+    line = one_error_line(capsys)
+    assert "work is a folder" in line and "--file work/backprop_sigmoid_backward.py" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+    assert list(Path("work").iterdir()) == []
+
+
+TIMED = [["exercise", "check", EXERCISE, "attempt.py"], ["record", "cbow.ptb"],
+         ["data", "fetch", "ptb"]]
+
+
+@pytest.mark.parametrize("command", TIMED, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-5", "soon"])
+def test_every_timeout_is_a_finite_number_above_0(command, value, capsys):
+    assert status_of([*command, "--timeout", value]) == 2
+    assert (f"--timeout must be a finite number of seconds above 0, got {value}"
+            in one_error_line(capsys))
+
+
+@pytest.mark.parametrize(("argv", "suggested"), [
+    (["run", "apple"], "did you mean backprop.apple?"),
+    (["run", "spiral"], "did you mean backprop.spiral or optimizers.spiral?"),
+    (["run", "toy"], "did you mean cbow.toy, countbased.toy or skipgram.toy?"),
+    (["exercise", "check", "sigmoid-backward", "f.py"], f"did you mean {EXERCISE}?"),
+    (["exercise", "hint", "sigmoid-backwrd"], f"did you mean {EXERCISE}?"),
+])
+def test_a_bare_name_suggests_the_ids_ending_in_it(argv, suggested, capsys):
+    assert main(argv) == 2
+    assert suggested in one_error_line(capsys)
+
+
+class Stage:
+    """A throwaway chapter ``slug`` with one example, ``slug.fit``."""
+
+    def __init__(self, slug: str, number: int) -> None:
+        self.slug, self.number = slug, number
+
+    @hookimpl
+    def rindoku_chapter(self) -> Chapter:
+        return Chapter(slug=self.slug, number=self.number, title=self.slug, title_ja="章",
+                       page=Path(f"{self.slug}.md"))
+
+    @hookimpl
+    def rindoku_examples(self) -> list[Example]:
+        return [Example(f"{self.slug}.fit", "Fit", print)]
+
+
+def test_a_bare_name_of_many_ids_shows_a_few(monkeypatch, capsys):
+    stages = [(f"s{n}", Stage(f"s{n}", 90 + n)) for n in range(1, 7)]
+    monkeypatch.setattr("rindoku.cli.load_registry",
+                        lambda: load_registry(entry_points=[], plugins=stages))
+    assert main(["run", "fit"]) == 2
+    assert one_error_line(capsys) == (
+        "rindoku: error: no example named 'fit'; did you mean s1.fit, s2.fit, s3.fit or "
+        "s4.fit (or one of 2 more)? (see 'rindoku list')")
+
+
+BROKEN = importlib.metadata.EntryPoint(name="broken", value="rindoku_no_such_chapter.plugin",
+                                       group="rindoku")
+
+
+def test_plugins_exits_1_on_a_problem_and_list_warns_in_one_line(monkeypatch, capsys):
+    """'plugins' is the place to look: it shows everything and fails; 'list' still works."""
+    installed = list(importlib.metadata.entry_points(group="rindoku"))
+    monkeypatch.setattr("rindoku.cli.load_registry",
+                        lambda: load_registry(entry_points=[*installed, BROKEN]))
+    assert main(["plugins"]) == 1
+    out = capsys.readouterr().out
+    assert "rindoku_backprop.plugin" in out
+    assert "problems (1)" in out and "plugin 'broken': failed to import" in out
+    assert main(["list", "chapters"]) == 0
+    out, err = capsys.readouterr()
+    assert "backprop" in out
+    assert err == ("rindoku: warning: 1 plugin problem(s); run 'rindoku plugins' for "
+                   "details\n")
+
+
+def test_exercise_check_of_a_folder_or_of_a_file_not_text(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("work").mkdir()
+    assert main(["exercise", "check", EXERCISE, "work"]) == 2
+    assert "work is a folder" in one_error_line(capsys)
+    Path("binary.py").write_bytes(b"x = 1\n\x81\n")  # neither UTF-8 nor Shift_JIS
+    assert main(["exercise", "check", EXERCISE, "binary.py"]) == 2
+    line = one_error_line(capsys)
+    assert "binary.py" in line and "save it as UTF-8" in line
+
+
+@pytest.mark.parametrize("argv", [["record", "cbow.ptb"], ["book"],
+                                  ["new-chapter", "rnnlm", "--no-install"]])
+def test_a_root_that_is_not_a_checkout_is_refused(argv, tmp_path, capsys):
+    """A misspelt --root is refused before anything runs or is written."""
+    assert main([*argv, "--root", str(tmp_path / "nowhere")]) == 2
+    assert (f"--root {tmp_path / 'nowhere'} is not a rindoku checkout"
+            in one_error_line(capsys))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_chapter_package_must_be_a_folder(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine\n")
+    assert main(["new-chapter", "rnnlm", "--package", str(tmp_path / "notes.txt")]) == 2
+    assert "notes.txt is a file: give a new folder" in one_error_line(capsys)
 
 
 def test_book_builds_the_checkout_it_is_given(tmp_path):

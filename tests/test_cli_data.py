@@ -197,6 +197,17 @@ def test_usage_errors_are_one_line_with_exit_status_2(alone, capsys):
     assert (status, err) == (2, "rindoku: error: give --all or names, not both\n")
 
 
+def test_a_cache_that_cannot_be_made_is_one_line(alone, tmp_path, monkeypatch, capsys):
+    """XDG_CACHE_HOME under a file: what is wrong and what to set, before any download."""
+    (tmp_path / "notes.txt").write_text("mine\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "notes.txt" / "cache"))
+    status, _, err = run(capsys, "fetch", "extra-words")
+    assert (status, err) == (
+        2, f"rindoku: error: the download cache {tmp_path / 'notes.txt' / 'cache' / 'rindoku'} "
+           f"cannot be made: {tmp_path / 'notes.txt'} is a file; set XDG_CACHE_HOME to a "
+           "folder you can write in\n")
+
+
 def test_the_installed_command_says_a_misspelt_name_in_one_line():
     command = [str(Path(sys.executable).with_name("rindoku")), "data", "path", "word-benchmark"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,79 @@ def test_every_kind_is_an_attribute_and_a_listing():
         assert (kind.name in LISTED) == kind.listed
     with pytest.raises(AttributeError):
         registry.no_such_kind  # noqa: B018
+
+
+class _Loader:
+    """An entry point whose ``load`` runs ``action`` (what a plugin module does at import)."""
+
+    def __init__(self, name, action):
+        self.name, self.action, self.dist = name, action, None
+
+    def load(self):
+        return self.action()
+
+
+def _exit():
+    raise SystemExit(0)
+
+
+def _interrupt():
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("action, shown", [(_exit, "SystemExit: 0"),
+                                           (_interrupt, "KeyboardInterrupt")])
+def test_a_plugin_that_exits_or_interrupts_at_import_is_named(action, shown):
+    """SystemExit or KeyboardInterrupt raised by a plugin's own code is its problem, by name."""
+    registry = load_registry(entry_points=[_Loader("quitter", action)],
+                             plugins=[("alpha", Alpha())])
+    [problem] = registry.problems
+    assert problem.plugin == "quitter"
+    assert f"failed to import: {shown}" in problem.message
+    assert "alpha" in registry.chapters
+
+
+def test_a_hook_that_exits_is_named():
+    class Exits(Alpha):
+        @hookimpl
+        def rindoku_layers(self):
+            raise SystemExit("bye")
+
+    registry = load_registry(entry_points=[], plugins=[("exits", Exits())])
+    assert registry.layers == {}
+    assert "rindoku_layers raised SystemExit: bye" in registry.problems[0].message
+
+
+def test_ctrl_c_during_a_plugin_import_still_stops_the_program():
+    """A Ctrl-C the user presses (SIGINT) is not mistaken for a plugin's problem."""
+    import signal
+
+    def press_ctrl_c():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the signal arrives before this ends
+
+    with pytest.raises(KeyboardInterrupt):
+        load_registry(entry_points=[_Loader("slow", press_ctrl_c)], plugins=[])
+
+
+@pytest.mark.slow
+def test_rindoku_commands_with_a_plugin_calling_sys_exit(tmp_path):
+    """`rindoku plugins` names it and exits 1; `rindoku list` still lists, exit 0."""
+    import subprocess
+    import sys
+
+    (tmp_path / "quitting_plugin.py").write_text("import sys\nsys.exit()\n")
+    info = tmp_path / "quitting_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: quitting-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[rindoku]\nquitter = quitting_plugin\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    run = [sys.executable, "-m", "rindoku.cli"]
+    plugins = subprocess.run([*run, "plugins"], capture_output=True, text=True, env=env)
+    assert plugins.returncode == 1
+    assert "quitter" in plugins.stdout + plugins.stderr
+    assert "SystemExit" in plugins.stdout + plugins.stderr
+    listing = subprocess.run([*run, "list", "chapters"], capture_output=True, text=True, env=env)
+    assert listing.returncode == 0
+    assert "backprop" in listing.stdout
+    assert len(listing.stderr.strip().splitlines()) == 1

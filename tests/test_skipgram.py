@@ -230,6 +230,19 @@ def test_fast_path_learns_a_small_corpus():
     assert model.word_vecs.dtype == np.float32
 
 
+def test_the_fast_path_refuses_word_ids_outside_the_vocabulary():
+    """A context word of -1 would be scored against the last row of W_out: it is refused."""
+    corpus, contexts, target = small_setup()
+    model = FastSkipGram(40, 8, 3, corpus, np.random.default_rng(0))
+    contexts = contexts[:8].copy()
+    contexts[2, 4] = -1
+    with pytest.raises(ValueError, match=r"^FastSkipGram: context word id -1 is outside "
+                                         r"0\.\.39 \(40 words in the vocabulary\)$"):
+        model.forward(contexts, target[:8])
+    with pytest.raises(ValueError, match=r"^FastSkipGram: corpus word id 30 is outside 0\.\.29"):
+        FastSkipGram(30, 8, 3, corpus, np.random.default_rng(0))
+
+
 def test_a_short_ptb_run_lowers_the_loss(shared_data):
     """Two epochs of the fast path on the first 50,000 targets of PTB."""
     from rindoku_text.ptb import load_data

@@ -1,23 +1,28 @@
-"""The Trainer, gradient clipping, shared weights, and .npz persistence."""
+"""The Trainer, gradient clipping, shared weights, the loss history, and the stall warning."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import re
+import warnings
 
 import numpy as np
 import pytest
 
-from rindoku.persistence import load_params, save_params
 from rindoku.trainer import (
+    SATURATED_LOSS,
     LossHistory,
+    ShuffledBatches,
+    StallWatch,
     Trainer,
     TrainingDivergedError,
+    TrainingStalledWarning,
     clip_grads,
     unique_params,
 )
 from rindoku_backprop.datasets import load_spiral
 from rindoku_backprop.layers import MatMul, SoftmaxWithLoss
 from rindoku_backprop.models import TwoLayerNet
+from rindoku_backprop.optimizer import SGD
 
 
 class PlainSGD:
@@ -187,39 +192,151 @@ def test_loss_history_round_trips_through_npz(tmp_path):
     assert LossHistory.load(path) == history
 
 
-def test_model_parameters_round_trip_through_npz(tmp_path):
-    _, _, _, model = spiral_setup(1)
-    path = save_params(model, tmp_path / "net.npz")
-    _, _, _, other = spiral_setup(2)
-    load_params(other, path)
-    for a, b in zip(model.params, other.params, strict=True):
-        np.testing.assert_array_equal(a, b)
-    assert [p.name for p in tmp_path.iterdir()] == ["net.npz"]  # no temporary file left
+def test_a_far_too_large_learning_rate_warns_once_naming_the_epoch():
+    """lr=1e8 saturates the net's predictions; the warning names the epoch and the rate."""
+    rng, x, t, model = spiral_setup()
+    trainer = Trainer(model, SGD(lr=1e8), rng=rng, progress=False)
+    with pytest.warns(TrainingStalledWarning) as record, np.errstate(over="ignore"):
+        trainer.fit(x, t, max_epoch=30, batch_size=30, eval_interval=10)
+    [stalled] = [w for w in record if w.category is TrainingStalledWarning]
+    assert re.match(r"epoch 3, iteration 1: .* whole multiple of -log\(1e-7\) ≈ 16\.118 per "
+                    r"label: every prediction is saturated.*; the learning rate \(lr=1e\+08\) is "
+                    r"probably too large: try one 10 times smaller$", str(stalled.message))
 
 
-def test_loading_parameters_of_another_model_names_the_mismatch(tmp_path):
-    _, _, _, model = spiral_setup()
-    path = save_params(model, tmp_path / "net.npz")
-    with pytest.raises(ValueError, match=r"parameter 0 has shape \(2, 10\) in the file but "
-                                         r"\(2, 5\) in the model"):
-        load_params(TwoLayerNet(2, 5, 3, rng=np.random.default_rng(0)), path)
+def test_the_book_s_learning_rate_does_not_warn():
+    """The spiral example's own settings (lr=1.0, 300 epochs of 30) train without a warning."""
+    rng, x, t, model = spiral_setup()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrainingStalledWarning)
+        Trainer(model, SGD(lr=1.0), rng=rng, progress=False).fit(
+            x, t, max_epoch=300, batch_size=30, eval_interval=10)
 
 
-def test_saved_files_are_not_pickles(tmp_path):
-    """Object arrays (which need pickle) are refused when loading."""
-    path = tmp_path / "evil.npz"
-    np.savez(path, param_0=np.array([{"a": 1}], dtype=object))
-    with pytest.raises(ValueError, match="pickle"):
-        load_params(SimpleNamespace(params=[np.ones(1)], grads=[np.ones(1)]), path)
+def test_the_warning_is_on_the_progress_log(capsys):
+    rng, x, t, model = spiral_setup()
+    with pytest.warns(TrainingStalledWarning), np.errstate(over="ignore"):
+        Trainer(model, SGD(lr=1e8), rng=rng).fit(x, t, max_epoch=4, batch_size=30)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("warning:")] == [
+        line for line in lines if line.startswith("warning: epoch 3, iteration 1: the loss of")]
+    assert len(lines) == 11  # the ten progress lines and the warning
 
 
-def test_a_saved_file_gets_ordinary_permissions(tmp_path):
-    """The temporary file is private; the saved one is readable like any new file."""
-    import os
+class ConstantLoss:
+    """A model whose loss never moves, with gradients ``grad`` (for the stall rule)."""
 
-    umask = os.umask(0o022)
-    try:
-        path = save_params(SimpleNamespace(params=[np.ones(2)]), tmp_path / "p.npz")
-    finally:
-        os.umask(umask)
-    assert path.stat().st_mode & 0o777 == 0o644
+    def __init__(self, grad: float) -> None:
+        self.params, self.grads = [np.ones(3)], [np.full(3, grad)]
+
+    def forward(self, x, t):
+        return 2.5
+
+    def backward(self, dout=1):
+        return None
+
+
+def test_a_loss_that_does_not_move_although_the_gradients_are_not_zero_warns():
+    """Five equal points of the loss curve with non-zero gradients: the steps change nothing."""
+    trainer = Trainer(ConstantLoss(0.5), PlainSGD(0.1), rng=np.random.default_rng(0),
+                      progress=False)
+    with pytest.warns(TrainingStalledWarning, match=r"^epoch 5, iteration 1: the loss has stayed "
+                                                    r"at 2\.5000 for 5 evaluations although the "
+                                                    r"gradients are not zero; the learning rate "
+                                                    r"\(lr=0\.1\) is probably too large"):
+        trainer.fit(np.ones((8, 1)), np.zeros(8, dtype=int), max_epoch=8, batch_size=8,
+                    eval_interval=1)
+
+
+def test_a_constant_loss_with_zero_gradients_does_not_warn():
+    """No gradient at all is not a learning-rate problem: no warning."""
+    trainer = Trainer(ConstantLoss(0.0), PlainSGD(0.1), rng=np.random.default_rng(0),
+                      progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrainingStalledWarning)
+        trainer.fit(np.ones((8, 1)), np.zeros(8, dtype=int), max_epoch=8, batch_size=8,
+                    eval_interval=1)
+
+
+def test_the_watch_recognises_saturated_float32_losses_of_a_large_batch():
+    """4,096 labels, float32 scores far apart: the loss is k * 16.118 / 4096 up to rounding."""
+    rng = np.random.default_rng(0)
+    scores = (1e7 * rng.standard_normal((4096, 10))).astype(np.float32)
+    labels = rng.integers(0, 10, 4096)
+    loss = SoftmaxWithLoss().forward(scores, labels)
+    assert loss == pytest.approx(SATURATED_LOSS * np.mean(scores.argmax(1) != labels), rel=1e-5)
+    watch = StallWatch(saturated_steps=3)
+    assert [watch.step(loss, labels.size) is None for _ in range(4)] == [True, True, False, True]
+    healthy = StallWatch(saturated_steps=1)
+    assert healthy.step(loss + 0.01, labels.size) is None
+
+
+# -- batch sources and perplexity ------------------------------------------------------------
+
+
+class InOrder:
+    """A batch source that yields fixed mini-batches in order and counts its epochs."""
+
+    def __init__(self, batches, rows=1):
+        self.batches, self.rows = batches, rows
+        self.iterations = len(batches)
+        self.epochs = 0
+
+    def epoch(self, rng):
+        self.epochs += 1
+        yield from self.batches
+
+
+class Recording(TiedModel):
+    """TiedModel that remembers the x of every forward call."""
+
+    def __init__(self, W):
+        super().__init__(W)
+        self.seen = []
+
+    def forward(self, x, t):
+        self.seen.append(x.copy())
+        return super().forward(x, t)
+
+
+def test_fit_is_fit_batches_with_shuffled_batches():
+    """fit(x, t) and fit_batches(ShuffledBatches(x, t)) train the same run, step for step."""
+    histories = []
+    for use_source in (False, True):
+        rng, x, t, model = spiral_setup()
+        trainer = Trainer(model, PlainSGD(1.0), rng=rng, progress=False)
+        if use_source:
+            histories.append(trainer.fit_batches(ShuffledBatches(x, t, 30), max_epoch=3))
+        else:
+            histories.append(trainer.fit(x, t, max_epoch=3, batch_size=30))
+    assert histories[0].losses == histories[1].losses
+    assert histories[0].epoch_losses == histories[1].epoch_losses
+
+
+def test_fit_batches_trains_on_the_sources_batches_in_order_every_epoch():
+    rng = np.random.default_rng(0)
+    batches = [(np.full((2, 4), float(i)), np.array([0, 1])) for i in range(3)]
+    source = InOrder(batches)
+    model = Recording(0.1 * rng.standard_normal((4, 3)))
+    history = Trainer(model, PlainSGD(0.1), rng=rng, progress=False).fit_batches(
+        source, max_epoch=2, eval_interval=3)
+    assert source.epochs == 2
+    assert [x[0, 0] for x in model.seen] == [0, 1, 2, 0, 1, 2]
+    assert len(history.epoch_losses) == 2 and history.iterations == [3, 6]
+
+
+def test_perplexity_is_the_exponential_of_the_average_loss(capsys):
+    """perplexity=True: the history's perplexities are exp(losses), and the log shows them."""
+    rng = np.random.default_rng(0)
+    batches = [(rng.standard_normal((5, 4)), rng.integers(0, 3, 5)) for _ in range(4)]
+    model = TiedModel(0.1 * rng.standard_normal((4, 3)))
+    trainer = Trainer(model, PlainSGD(0.1), rng=rng, perplexity=True, unit="words")
+    history = trainer.fit_batches(InOrder(batches, rows=5), max_epoch=5, eval_interval=4)
+    np.testing.assert_allclose(history.perplexities, np.exp(history.losses))
+    np.testing.assert_allclose(history.epoch_perplexities, np.exp(history.epoch_losses))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("train: 100/100, epoch 5, perplexity ")
+    shown = float(lines[-1].rpartition(" ")[2])
+    assert shown == pytest.approx(history.epoch_perplexities[-1], abs=0.01)
+    ax = trainer.plot()
+    assert ax.get_ylabel() == "perplexity" and ax.get_title() == "training perplexity"

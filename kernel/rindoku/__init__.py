@@ -20,7 +20,9 @@ from rindoku.gradient import (
     gradient_check,
     numerical_gradient,
 )
+from rindoku.inputs import check_ids
 from rindoku.protocols import Layer, Model, Optimizer
+from rindoku.trainer import TrainingStalledWarning
 
 __version__ = "0.1.0"
 
@@ -39,6 +41,8 @@ __all__ = [
     "Layer",
     "Model",
     "Optimizer",
+    "TrainingStalledWarning",
+    "check_ids",
     "gradient_check",
     "hookimpl",
     "numerical_gradient",

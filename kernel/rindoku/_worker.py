@@ -3,8 +3,11 @@
 ``python -m rindoku._worker example MODULE:FUNCTION SEED OUTDIR [echo]``
     runs an example, writes ``OUTDIR/result.json`` and the figures; with
     ``echo`` what it prints also goes to this process's stdout as it comes.
-``python -m rindoku._worker check MODULE:FUNCTION FILE VERDICT_JSON``
-    runs an exercise check on FILE and writes the verdict.
+``python -m rindoku._worker attempt RECEIVE_FD SEND_FD PARENT_PID``
+    runs a member's exercise attempt and answers a check's requests about it
+    (:mod:`rindoku.attempt`); the verdict is decided by the process that asks.
+
+A worker ends when the process that started it ends, however that ends.
 
 Only the standard library is imported before the target, so the modules the
 target pulls in are exactly those recorded as the example's dependencies.
@@ -16,11 +19,12 @@ import contextlib
 import importlib
 import io
 import json
+import os
 import re
 import sys
+import threading
 import time
 import traceback
-import types
 from pathlib import Path
 
 
@@ -102,55 +106,43 @@ def run_example(target: str, seed: int, outdir: Path, echo: bool = False) -> Non
     (outdir / "result.json").write_text(json.dumps(result), encoding="utf-8")
 
 
-def _their_traceback(exc: BaseException, path: str) -> str:
-    """The traceback trimmed to the frames in the member's file."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
-    lines = traceback.format_list(frames) if frames else []
-    return "".join(lines) + "".join(traceback.format_exception_only(type(exc), exc))
+def die_with_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` (the rindoku process that started it) ends.
 
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``);
+    everywhere a watcher thread checks once a second that the parent is still
+    the one that started us.  Either way no worker outlives its owner.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
 
-def check_attempt(target: str, file: Path, verdict_file: Path) -> None:
-    from rindoku.exercises import CheckFailed
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
 
-    check = _load(target)
-    path = str(file)
-    output = io.StringIO()
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
 
-    def verdict(status: str, message: str) -> None:
-        data = {"status": status, "message": message, "output": output.getvalue()}
-        verdict_file.write_text(json.dumps(data), encoding="utf-8")
-
-    source = file.read_text(encoding="utf-8")
-    try:
-        code = compile(source, path, "exec")
-    except SyntaxError as exc:
-        text = (exc.text or "").rstrip()
-        pointer = f"\n    {text}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if text else ""
-        verdict("syntax error", f"{file.name}, line {exc.lineno}: {exc.msg}{pointer}")
-        return
-    module = types.ModuleType("attempt")
-    module.__file__ = path
-    try:
-        with contextlib.redirect_stdout(output):
-            exec(code, module.__dict__)
-            check(module)  # type: ignore[operator]
-    except CheckFailed as exc:
-        verdict("wrong", str(exc))
-    except NotImplementedError as exc:
-        where = _their_traceback(exc, path)
-        verdict("raised", f"a part marked TODO is still to be written:\n{where}")
-    except BaseException as exc:
-        verdict("raised", f"your code raised an exception:\n{_their_traceback(exc, path)}")
-    else:
-        verdict("passed", "every check passed")
+    threading.Thread(target=watch, daemon=True, name="rindoku-parent-watch").start()
 
 
 def main(argv: list[str]) -> None:
-    mode, target, arg, out, *flags = argv
+    mode, *args = argv
     if mode == "example":
-        run_example(target, int(arg), Path(out), echo="echo" in flags)
-    elif mode == "check":
-        check_attempt(target, Path(arg), Path(out))
+        target, seed, out, *flags = args
+        die_with_parent(int(os.environ.get("RINDOKU_PARENT", os.getppid())))
+        run_example(target, int(seed), Path(out), echo="echo" in flags)
+    elif mode == "attempt":
+        from rindoku.attempt import serve
+
+        receive_fd, send_fd, parent = (int(a) for a in args)
+        die_with_parent(parent)
+        serve(receive_fd, send_fd)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
 

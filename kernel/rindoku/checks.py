@@ -1,6 +1,8 @@
 """What every exercise check needs: find the member's code, compare what it returns.
 
-A check receives the module made from a member's file and raises
+A check receives the member's file as a module (in the checker, a
+:class:`~rindoku.attempt.RemoteObject` standing for the module in the
+attempt's own process: call it as if it were here) and raises
 :class:`~rindoku.exercises.CheckFailed` with a message that says what is wrong
 and where.  These helpers give every chapter the same messages for the same
 mistakes::
@@ -26,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from rindoku.attempt import RemoteObject, type_name
 from rindoku.exercises import CheckFailed
 from rindoku.gradient import GradientReport
 
@@ -36,23 +39,29 @@ __all__ = [
     "get_class",
     "get_function",
     "show",
+    "type_name",
 ]
 
 
-def get_class(module: ModuleType, name: str) -> type:
+def get_class(module: ModuleType | RemoteObject, name: str) -> type:
     """The class ``name`` defined in the member's file."""
     cls = getattr(module, name, None)
+    if isinstance(cls, RemoteObject) and cls.kind == "class":
+        return cls  # type: ignore[return-value]  # called like the class it stands for
     if not isinstance(cls, type):
         raise CheckFailed(f"your file defines no class {name}")
     return cls
 
 
-def get_function(module: ModuleType, name: str) -> Callable[..., Any]:
+def get_function(module: ModuleType | RemoteObject, name: str) -> Callable[..., Any]:
     """The function (or any callable) ``name`` defined in the member's file."""
     function = getattr(module, name, None)
-    if function is None or not callable(function):
-        raise CheckFailed(f"your file defines no function {name}")
-    return function  # type: ignore[no-any-return]
+    if isinstance(function, RemoteObject):
+        if function.kind in ("function", "class"):
+            return function
+    elif function is not None and callable(function):
+        return function  # type: ignore[no-any-return]
+    raise CheckFailed(f"your file defines no function {name}")
 
 
 def show(array: Any, precision: int = 5) -> str:
@@ -80,7 +89,7 @@ def expect_array(
         raise CheckFailed(f"{what} returned a tuple of {len(value)}; return one array")
     array = np.asarray(value)
     if array.dtype == object:
-        raise CheckFailed(f"{what} returned a {type(value).__name__}; return a NumPy array")
+        raise CheckFailed(f"{what} returned a {type_name(value)}; return a NumPy array")
     if array.shape != tuple(shape):
         raise CheckFailed(
             f"{what} returned an array of shape {array.shape}; expected {tuple(shape)}{hint}"

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +21,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from rindoku import __version__
 from rindoku.chapter import Dataset
@@ -38,10 +40,10 @@ from rindoku.data import (
     state_of,
 )
 from rindoku.examples import Example, imported_modules, published_values, run_example
-from rindoku.execution import ExampleCache, ExampleResult, check_file
+from rindoku.execution import AttemptFileError, ExampleCache, ExampleResult, check_file
 from rindoku.kinds import KINDS as _KINDS
 from rindoku.records import example_record, machine_summary, write_record
-from rindoku.registry import Registry, UnknownNameError, load_registry
+from rindoku.registry import Registry, UnknownNameError, closest_names, load_registry
 from rindoku.scaffold import ScaffoldError, check_slug, new_chapter
 
 KINDS = tuple(kind.name for kind in _KINDS if kind.listed)
@@ -52,10 +54,100 @@ class UsageError(Exception):
     """A mistake on the command line: shown as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (no usage block): what is wrong and where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        # "argument --timeout: must be …" reads better as "--timeout must be …"
+        message = re.sub(r"^argument (--[\w-]+): (?=must )", r"\1 ", message)
+        self.exit(2, f"rindoku: error: {message} (see '{self.prog} --help')\n")
+
+
+def _seed(text: str) -> int:
+    """``--seed``: NumPy's generators take a whole number from 0 up (any size)."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 up, got {text}")
+    return seed
+
+
+def _seconds(text: str) -> float:
+    """``--timeout`` of every command: a time limit that can run out, so finite and above 0."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds above 0, got {text}")
+    return seconds
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The file standing where ``folder`` or one of its parents should be, if any."""
+    for place in [folder, *folder.parents]:
+        if place.exists():
+            return None if place.is_dir() else place
+    return None
+
+
+def _make_folder(folder: Path, advice: str) -> None:
+    """Make ``folder`` if need be; one line (ending in ``advice``) if it cannot be written in."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make the folder {folder}: {exc.strerror}; {advice}") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write in {folder}: {advice}")
+
+
+def _checkout(root: str | None, for_new_chapter: bool = False) -> Path:
+    """The checkout that ``--root`` names, or else the one containing the current folder."""
+    if root is None:
+        return find_checkout(Path.cwd(), for_new_chapter)
+    path = Path(root)
+    if not ((path / "docs" / "conf.py").is_file() and (path / "pyproject.toml").is_file()):
+        raise UsageError(f"--root {root} is not a rindoku checkout (a folder with docs/conf.py "
+                         "and pyproject.toml): give one, or leave --root out inside one")
+    return path
+
+
+SUGGESTED = 4
+"""How many ids a bare name's suggestion shows at most."""
+
+
+def _unknown_name(exc: UnknownNameError, registry: Registry) -> str:
+    """The message for a name that is not registered.
+
+    A bare name (``spiral``) is also looked for as the part of an id after its
+    chapter's slug (``backprop.spiral``, ``optimizers.spiral``): the ids it
+    finds, or failing that the closest, are suggested.
+    """
+    kind = next((k.name for k in _KINDS if k.singular == exc.kind), None)
+    if "." in exc.name or kind is None:
+        return str(exc)
+    ids_by_rest: dict[str, list[str]] = {}
+    for name in sorted(registry.kind(kind)):
+        _, dot, rest = name.partition(".")
+        if dot:
+            ids_by_rest.setdefault(rest, []).append(name)
+    rests = [exc.name] if exc.name in ids_by_rest else closest_names(exc.name, list(ids_by_rest))
+    ids = [name for rest in rests for name in ids_by_rest[rest]]
+    if not ids:
+        return str(exc)
+    shown = ids[:SUGGESTED]
+    more = f" (or one of {len(ids) - len(shown)} more)" if len(ids) > len(shown) else ""
+    choices = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+    return f"no {exc.kind} named {exc.name!r}; did you mean {choices}{more}? (see 'rindoku list')"
+
+
 def _print_problems(registry: Registry) -> None:
     if registry.problems:
         count = len(registry.problems)
-        print(f"\nwarning: {count} plugin problem(s); run 'rindoku plugins' for details",
+        print(f"rindoku: warning: {count} plugin problem(s); run 'rindoku plugins' for details",
               file=sys.stderr)
 
 
@@ -118,6 +210,11 @@ def cmd_run(registry: Registry, args: argparse.Namespace) -> int:
     example = registry.example(args.id)
     seed = example.seed if args.seed is None else args.seed
     outdir = Path(args.out) / example.id
+    blocking = _file_in_the_way(outdir)
+    if blocking:
+        raise UsageError(f"--out {args.out} must be a folder, but {blocking} is a file: "
+                         "choose another --out")
+    _make_folder(outdir, "choose another --out")
     print(f"running {example.id}: {example.title} (seed {seed})", flush=True)
     start = time.perf_counter()
     tee = _Tee(sys.stdout)
@@ -162,7 +259,7 @@ def cmd_record(registry: Registry, args: argparse.Namespace) -> int:
                          "name the examples to record (e.g. 'rindoku record cbow.ptb'), or "
                          "pass --all for every long example")
     examples = [registry.example(i) for i in args.ids] if args.ids else _long_examples(registry)
-    root = Path(args.root) if args.root else find_checkout(Path.cwd())
+    root = _checkout(args.root)
     return record_examples(examples, root, timeout=args.timeout)
 
 
@@ -211,26 +308,42 @@ def record_examples(examples: Sequence[Example], root: Path, timeout: float | No
 def cmd_exercise_start(registry: Registry, args: argparse.Namespace) -> int:
     exercise = registry.exercise(args.id)
     path = Path(args.file or exercise.filename)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: --file names the file to write, "
+                         f"e.g. --file {path / exercise.filename}")
     if path.exists() and not args.force:
         raise UsageError(
             f"{path} already exists; check it with 'rindoku exercise check {exercise.id} "
             f"{path}', or pass --force to start over (your file will be replaced)"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp",
-                                     encoding="utf-8") as tmp:
-        tmp.write(exercise.starter)
-    os.replace(tmp.name, path)
+    blocking = _file_in_the_way(path.parent)
+    if blocking:
+        raise UsageError(f"cannot write {path}: {blocking} is a file, not a folder; "
+                         "choose another --file")
+    _make_folder(path.parent, "choose another --file")
+    _write_text(path, exercise.starter)
     print(f"wrote {path}: {exercise.title}")
     print(f"fill in the parts marked TODO, then: rindoku exercise check {exercise.id} {path}")
     return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (through a file beside it)."""
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp",
+                                     encoding="utf-8") as tmp:
+        tmp.write(text)
+    try:
+        os.replace(tmp.name, path)
+    except OSError as exc:
+        os.unlink(tmp.name)
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def cmd_exercise_check(registry: Registry, args: argparse.Namespace) -> int:
     exercise = registry.exercise(args.id)
     try:
         verdict = check_file(exercise, Path(args.file), timeout=args.timeout)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, AttemptFileError) as exc:  # missing, a folder, unreadable
         raise UsageError(str(exc)) from exc
     print(f"{exercise.id}: {verdict}")
     return 0 if verdict.passed else 1
@@ -372,6 +485,17 @@ def cmd_data(registry: Registry, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_cache() -> None:
+    """One line if the download cache cannot be made or written in."""
+    cache = cache_dir()
+    advice = "set XDG_CACHE_HOME to a folder you can write in"
+    blocking = _file_in_the_way(cache)
+    if blocking:
+        raise UsageError(f"the download cache {cache} cannot be made: {blocking} is a file; "
+                         f"{advice}")
+    _make_folder(cache, advice)
+
+
 def cmd_data_fetch(registry: Registry, args: argparse.Namespace) -> int:
     if args.all == bool(args.names):
         raise UsageError("give --all or names, not both" if args.all else
@@ -397,6 +521,7 @@ def cmd_data_fetch(registry: Registry, args: argparse.Namespace) -> int:
                       f"replace it, or delete it to download it into the cache", file=sys.stderr)
                 failed = True
                 continue
+            _check_cache()
             try:
                 path = download(file, timeout=args.timeout)
             except DataError as exc:
@@ -461,7 +586,7 @@ def find_checkout(start: Path, for_new_chapter: bool = False) -> Path:
 
 
 def cmd_book(registry: Registry, args: argparse.Namespace) -> int:
-    root = Path(args.root) if args.root else find_checkout(Path.cwd())
+    root = _checkout(args.root)
     build = root / "docs" / "_build"
     if args.record and not args.long:
         raise UsageError("--record records the long examples: use it with --long")
@@ -498,16 +623,21 @@ def cmd_new_chapter(registry: Registry, args: argparse.Namespace) -> int:
                          "choose another name")
     number = max((c.number for c in registry.chapter_list()), default=0) + 1
     title = args.title or args.slug.capitalize()
+    if args.package and Path(args.package).exists() and not Path(args.package).is_dir():
+        raise UsageError(f"--package {args.package} is a file: give a new folder for the package")
     try:
         if args.package:
             written = new_chapter(args.slug, title, number=number, title_ja=args.title_ja,
                                   package=Path(args.package))
         else:
-            root = Path(args.root) if args.root else find_checkout(Path.cwd(), for_new_chapter=True)
+            root = _checkout(args.root, for_new_chapter=True)
             written = new_chapter(args.slug, title, number=number, title_ja=args.title_ja,
                                   root=root)
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename or 'the chapter'}: "
+                         f"{exc.strerror or exc}") from exc
     for path in written:
         print(f"wrote {path}")
     if args.package:
@@ -526,7 +656,7 @@ def cmd_new_chapter(registry: Registry, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rindoku", description="Run the course book's examples and exercises."
     )
     parser.add_argument("--version", action="version", version=f"rindoku {__version__}")
@@ -542,7 +672,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run an example in the terminal")
     p.add_argument("id", help="example id, e.g. backprop.spiral")
     p.add_argument("--out", default="rindoku-output", help="folder for figures")
-    p.add_argument("--seed", type=int, help="seed of the random generator")
+    p.add_argument("--seed", type=_seed, help="seed of the random generator (0 or more)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("record", help="run examples and keep their results in docs/records, "
@@ -550,7 +680,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="*", metavar="ID", help="example ids, e.g. cbow.ptb")
     p.add_argument("--all", action="store_true", help="every long example")
     p.add_argument("--root", help="the rindoku checkout (default: found from here)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS",
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                    help="time limit of each run (default: the example's own)")
     p.set_defaults(func=cmd_record)
 
@@ -564,7 +694,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = esub.add_parser("check", help="check an attempt")
     p.add_argument("id")
     p.add_argument("file")
-    p.add_argument("--timeout", type=float, help="seconds before giving up")
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="seconds before giving up")
     p.set_defaults(func=cmd_exercise_check)
     p = esub.add_parser("hint", help="show a hint")
     p.add_argument("id")
@@ -584,7 +715,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = dsub.add_parser("fetch", help="download data sets into the cache, checking their SHA-256")
     p.add_argument("names", nargs="*", metavar="NAME", help="data sets, e.g. ptb")
     p.add_argument("--all", action="store_true", help="every data set that has files")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a server")
+    p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS",
+                   help="seconds to wait for a server")
     p.set_defaults(func=cmd_data_fetch)
     p = dsub.add_parser("verify", help="check the SHA-256 of every file (exit 1 if any is wrong "
                                        "or missing)")
@@ -619,9 +751,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    registry = None
     try:
-        return args.func(load_registry(), args)
-    except (UsageError, UnknownNameError) as exc:
+        registry = load_registry()
+        return args.func(registry, args)
+    except UnknownNameError as exc:
+        message = str(exc) if registry is None else _unknown_name(exc, registry)
+        print(f"rindoku: error: {message}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
         print(f"rindoku: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

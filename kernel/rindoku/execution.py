@@ -17,7 +17,6 @@ import importlib.metadata
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,14 +26,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from filelock import FileLock
+
+from rindoku.attempt import (
+    Attempt,
+    AttemptEnded,
+    AttemptRaised,
+    AttemptTimedOut,
+    end_process_group,
+    worker_environment,
+)
 from rindoku.examples import Example
 from rindoku.exercises import Exercise
 
 __all__ = [
     "ExampleCache",
     "ExampleResult",
+    "AttemptFileError",
     "Verdict",
     "check_file",
+    "read_attempt",
     "example_key",
     "file_digests",
     "library_versions",
@@ -51,14 +62,14 @@ def _run_worker(
 ) -> subprocess.CompletedProcess[str] | None:
     """Run ``python -m rindoku._worker ARGS`` in ``cwd``; None if it ran past ``timeout``.
 
-    The worker gets its own process group so that a timeout also ends anything
-    it started.  With ``echo`` its stdout is this process's (the worker echoes
-    what the example prints), and the result's ``stdout`` is empty.
+    The worker gets its own process group, which is killed when the time is up
+    and whenever this call ends early (Ctrl-C, an error): nothing it started
+    keeps running.  The worker also ends itself when this process ends, however
+    that ends (:func:`rindoku._worker.die_with_parent`).  With ``echo`` its
+    stdout is this process's (the worker echoes what the example prints), and
+    the result's ``stdout`` is empty.
     """
-    # The worker may run in another folder: what this process can import, it can too.
-    paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    pythonpath = os.pathsep.join([*paths, os.getcwd()])
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8", PYTHONPATH=pythonpath)
+    env = dict(worker_environment(), RINDOKU_PARENT=str(os.getpid()))
     process = subprocess.Popen(
         [sys.executable, "-m", "rindoku._worker", *args],
         stdin=subprocess.DEVNULL,
@@ -72,9 +83,11 @@ def _run_worker(
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        end_process_group(process)
         process.communicate()
         return None
+    finally:
+        end_process_group(process)  # anything it left behind, or an interrupted wait
     return subprocess.CompletedProcess(process.args, process.returncode, stdout or "", stderr)
 
 
@@ -202,8 +215,14 @@ class ExampleCache:
 
     ``ROOT/<example id>/modules.json`` remembers the modules the last run
     imported, from which the current key is computed.  A result is written to
-    a temporary folder and renamed into place, so an interrupted run never
-    leaves a half-written entry.
+    a scratch folder and renamed into place, so an interrupted run never leaves
+    a half-written entry.
+
+    Several processes may share one cache (two book builds, a build and a
+    ``rindoku run``): running and storing an example happen under a file lock
+    of its own (``ROOT/<example id>/.lock``), so a result is computed once and
+    read by all; a scratch folder carries its owner's process id and is
+    removed only by its owner, or after its owner has ended.
     """
 
     def __init__(self, root: Path) -> None:
@@ -212,9 +231,11 @@ class ExampleCache:
     def current_key(self, example: Example) -> str | None:
         """The key a cached result of ``example`` would have now, if it was ever run."""
         record = self.root / example.id / "modules.json"
-        if not record.exists():
+        try:
+            modules = json.loads(record.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
             return None
-        return example_key(example, json.loads(record.read_text(encoding="utf-8")))
+        return example_key(example, modules)
 
     def lookup(self, example: Example) -> ExampleResult | None:
         """The cached result of ``example`` if nothing it depends on has changed."""
@@ -222,10 +243,10 @@ class ExampleCache:
         if key is None:
             return None
         folder = self.root / example.id / key
-        result_file = folder / "result.json"
-        if not result_file.exists():
+        try:
+            data = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):  # not there, or replaced as we looked
             return None
-        data = json.loads(result_file.read_text(encoding="utf-8"))
         return _result_from(example.id, data, folder, cached=True)
 
     def result_file(self, example: Example, result: ExampleResult) -> Path:
@@ -238,50 +259,97 @@ class ExampleCache:
 
         ``fresh`` runs it even when a result is cached; ``echo`` and ``timeout``
         are :func:`run_example_in_worker`'s.  A run that fails, or that stopped
-        for want of data, is not cached.
+        for want of data, is not cached.  While another process runs the same
+        example into this cache, this one waits for its result.
         """
         cached = None if fresh else self.lookup(example)
         if cached is not None:
             return cached
-        scratch = self._scratch(example)
-        result = run_example_in_worker(example, scratch, echo=echo, timeout=timeout)
-        if not result.ok:
-            shutil.rmtree(scratch, ignore_errors=True)
-            return result
-        return self._keep(example, scratch, result)
+        limit = example.timeout if timeout is None else timeout
+        with self._lock(example, limit):
+            cached = None if fresh else self.lookup(example)  # made while we waited?
+            if cached is not None:
+                return cached
+            scratch = self._scratch(example)
+            try:
+                result = run_example_in_worker(example, scratch, echo=echo, timeout=timeout)
+                if not result.ok:
+                    shutil.rmtree(scratch, ignore_errors=True)
+                    return result
+                return self._keep(example, scratch, result)
+            except BaseException:
+                shutil.rmtree(scratch, ignore_errors=True)
+                raise
 
     def store(self, example: Example, result: ExampleResult) -> ExampleResult:
         """Cache a result produced elsewhere (``rindoku run`` of a long example)."""
-        scratch = self._scratch(example)
-        names = []
-        for number, figure in enumerate(result.figures, start=1):
-            names.append(f"figure-{number}.png")
-            shutil.copyfile(figure, scratch / names[-1])
-        data = {"stdout": result.stdout, "figures": names, "seconds": result.seconds,
-                "error": None, "modules": result.modules, "values": result.values,
-                "raw": result.raw}
-        (scratch / "result.json").write_text(json.dumps(data), encoding="utf-8")
-        result = ExampleResult(example.id, result.stdout, [scratch / n for n in names],
-                               result.seconds, None, result.modules, values=dict(result.values),
-                               raw=dict(result.raw))
-        return self._keep(example, scratch, result)
+        with self._lock(example, 60.0):
+            scratch = self._scratch(example)
+            names = []
+            for number, figure in enumerate(result.figures, start=1):
+                names.append(f"figure-{number}.png")
+                shutil.copyfile(figure, scratch / names[-1])
+            data = {"stdout": result.stdout, "figures": names, "seconds": result.seconds,
+                    "error": None, "modules": result.modules, "values": result.values,
+                    "raw": result.raw}
+            (scratch / "result.json").write_text(json.dumps(data), encoding="utf-8")
+            result = ExampleResult(example.id, result.stdout, [scratch / n for n in names],
+                                   result.seconds, None, result.modules,
+                                   values=dict(result.values), raw=dict(result.raw))
+            return self._keep(example, scratch, result)
 
-    def _scratch(self, example: Example) -> Path:
+    def _lock(self, example: Example, wait: float) -> FileLock:
+        """The lock of ``example``'s entries; waiting longer than one run is an error."""
         home = self.root / example.id
         home.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix="run-", dir=home))
+        return FileLock(home / ".lock", timeout=wait + 60.0)
+
+    def _scratch(self, example: Example) -> Path:
+        """A new scratch folder ``run-<pid>-…``, after removing those of ended processes."""
+        home = self.root / example.id
+        home.mkdir(parents=True, exist_ok=True)
+        for old in home.glob("run-*"):
+            owner = _owner(old.name)
+            if owner is None or not _alive(owner):
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=home))
 
     def _keep(self, example: Example, scratch: Path, result: ExampleResult) -> ExampleResult:
-        """Rename a complete result into place, replacing the older one."""
+        """Rename a complete result into place, replacing the older one (under the lock)."""
         home = scratch.parent
         final = home / example_key(example, result.modules)
-        for old in home.iterdir():  # keep only the newest result
-            if old.is_dir() and old != scratch:
+        for old in home.iterdir():  # keep only the newest result; scratch folders stay
+            if old.is_dir() and not old.name.startswith("run-"):
                 shutil.rmtree(old, ignore_errors=True)
         scratch.rename(final)
-        (home / "modules.json").write_text(json.dumps(result.modules, indent=1), encoding="utf-8")
+        write_text_atomically(home / "modules.json", json.dumps(result.modules, indent=1))
         result.figures = [final / f.name for f in result.figures]
         return result
+
+
+def _owner(name: str) -> int | None:
+    """The process id in a scratch folder's name ``run-<pid>-…`` (None for another name)."""
+    parts = name.split("-")
+    return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    """True while process ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, whole."""
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp",
+                                     prefix=f".{path.name}-", encoding="utf-8") as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)
 
 
 # -- exercises ------------------------------------------------------------------
@@ -291,11 +359,16 @@ Status = Literal["passed", "not attempted", "wrong", "raised", "syntax error", "
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of checking one file against an exercise."""
+    """The outcome of checking one file against an exercise.
+
+    ``output`` is what the attempt printed (its first and last lines when it
+    printed many); ``encoding`` the one its file was read in.
+    """
 
     status: Status
     message: str
     output: str = ""
+    encoding: str = "utf-8"
 
     @property
     def passed(self) -> bool:
@@ -306,34 +379,104 @@ class Verdict:
         text = f"{self.status}: {self.message}"
         if self.output:
             text += "\n\nyour file printed:\n" + self.output.rstrip()
+        if self.encoding != "utf-8":
+            text += f"\n\n(your file is not UTF-8: it was read as {self.encoding})"
         return text
 
 
-def run_check(exercise: Exercise, path: Path, timeout: float | None = None) -> Verdict:
-    """Run the exercise's check on the file ``path`` in a worker process.
+class AttemptFileError(ValueError):
+    """An attempt file that cannot be read: the message names it and what to do."""
 
-    Never raises for anything the file does: a syntax error, an exception, an
-    endless loop or a process exit all become a :class:`Verdict`.
+
+ENCODINGS = (("utf-8-sig", "UTF-8 with a byte-order mark"), ("utf-8", "utf-8"),
+             ("cp932", "Shift_JIS (CP932)"))
+"""The encodings an attempt file is tried in, in order, with the names a member reads."""
+
+
+def read_attempt(path: Path) -> tuple[str, str]:
+    """The text of a member's file and the encoding it was read in.
+
+    UTF-8 first (with or without a byte-order mark); then Shift_JIS in its
+    Windows form, CP932, which an editor on a Japanese Windows may still use.
+    Anything else is an :class:`AttemptFileError` naming the file.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise AttemptFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    for codec, name in ENCODINGS:
+        if codec == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+            continue
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    raise AttemptFileError(
+        f"{path} is neither UTF-8 nor Shift_JIS text: save it as UTF-8 (in most editors: "
+        "'Save with encoding' → UTF-8)"
+    )
+
+
+def _syntax_error(path: Path, source: str) -> str | None:
+    """The syntax error of ``source`` with a caret under it, or None (compiling runs nothing)."""
+    try:
+        compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        text = (exc.text or "").rstrip()
+        pointer = f"\n    {text}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if text else ""
+        return f"{path.name}, line {exc.lineno}: {exc.msg}{pointer}"
+    except ValueError as exc:  # e.g. a NUL byte in the source
+        return f"{path.name}: {exc}"
+    return None
+
+
+def run_check(exercise: Exercise, path: Path, timeout: float | None = None) -> Verdict:
+    """Check the file ``path`` against ``exercise``.
+
+    The file runs in a worker process of its own (:class:`rindoku.attempt.Attempt`);
+    the check runs here, calling the member's code through proxies, and this
+    process alone decides the verdict.  Never raises for anything the file
+    does: a syntax error, an exception, an endless loop or a process exit all
+    become a :class:`Verdict`.
     """
     timeout = exercise.timeout if timeout is None else timeout
-    with tempfile.TemporaryDirectory(prefix="rindoku-check-") as scratch:
-        verdict_file = Path(scratch) / "verdict.json"
-        args = ["check", exercise.target, str(Path(path).resolve()), str(verdict_file)]
-        done = _run_worker(args, timeout)
-        if done is None:
-            return Verdict(
-                "timed out",
-                f"the check did not finish within {timeout:g} s: "
-                "look for a loop that never ends (a while loop whose condition never changes)",
-            )
-        if not verdict_file.exists():
-            return Verdict(
-                "raised",
-                f"the process ended before the check finished (exit code {done.returncode}); "
-                "does your file call sys.exit() or os._exit()?",
-            )
-        data = json.loads(verdict_file.read_text(encoding="utf-8"))
-    return Verdict(data["status"], data["message"], data.get("output", ""))
+    path = Path(path).resolve()
+    source, encoding = read_attempt(path)
+    problem = _syntax_error(path, source)
+    if problem is not None:
+        return Verdict("syntax error", problem, encoding=encoding)
+    with Attempt(path, source, timeout) as attempt:
+        status, message = _judge(exercise, attempt, timeout)
+        attempt.close()
+        output = attempt.output()
+    return Verdict(status, message, output, encoding)
+
+
+def _judge(exercise: Exercise, attempt: Attempt, timeout: float) -> tuple[Status, str]:
+    """Run the exercise's check against the attempt; the verdict's status and message."""
+    from rindoku.exercises import CheckFailed
+
+    try:
+        exercise.check(attempt.load())  # type: ignore[arg-type]
+    except CheckFailed as exc:
+        return "wrong", str(exc)
+    except AttemptRaised as exc:
+        if exc.todo:
+            return "raised", f"a part marked TODO is still to be written:\n{exc.traceback}"
+        return "raised", f"your code raised an exception:\n{exc.traceback}"
+    except AttemptTimedOut:
+        return ("timed out", f"the check did not finish within {timeout:g} s: look for a loop "
+                "that never ends (a while loop whose condition never changes)")
+    except AttemptEnded as exc:
+        code = "" if exc.returncode is None else f" (exit code {exc.returncode})"
+        return ("raised", f"the process ended before the check finished{code}; "
+                "does your file call sys.exit() or os._exit()?")
+    except Exception as exc:  # the check could not use what the member's code gave back
+        return "raised", ("the check could not use what your code returned: "
+                          f"{type(exc).__name__}: {exc}")
+    return "passed", "every check passed"
 
 
 def _normalise(code: str) -> str:
@@ -342,16 +485,24 @@ def _normalise(code: str) -> str:
 
 def check_file(exercise: Exercise, path: Path, timeout: float | None = None) -> Verdict:
     """Check a member's attempt: like :func:`run_check`, but an unchanged
-    starter file is reported as 'not attempted'."""
+    starter file is reported as 'not attempted'.
+
+    A file that is missing raises :class:`FileNotFoundError`, one that cannot
+    be read or decoded :class:`AttemptFileError`; both say what to do.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise AttemptFileError(f"{path} is a folder; give the attempt's .py file")
     if not path.is_file():
         raise FileNotFoundError(
             f"no file {str(path)!r}; write one with 'rindoku exercise start {exercise.id}'"
         )
-    if _normalise(path.read_text(encoding="utf-8")) == _normalise(exercise.starter):
+    source, encoding = read_attempt(path)
+    if _normalise(source) == _normalise(exercise.starter):
         return Verdict(
             "not attempted",
             f"{path.name} is still the starter code: fill in the parts marked TODO "
             f"(stuck? 'rindoku exercise hint {exercise.id}')",
+            encoding=encoding,
         )
     return run_check(exercise, path, timeout)

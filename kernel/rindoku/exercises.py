@@ -14,7 +14,11 @@ The starter code is derived from that file (each marked block becomes a
 ``raise NotImplementedError``), so there is never a second copy to keep in step.
 The ``check`` receives the module made from a file (the reference solution, or a
 member's attempt) and raises :class:`CheckFailed` with a message that says what
-is wrong and where.
+is wrong and where.  The checker runs the file in a process of its own and
+hands the check a stand-in for its module (:mod:`rindoku.attempt`): the check
+calls the member's code as if it were here, passing it data (numbers, arrays,
+lists, tuples, dicts), while the comparison and the verdict stay out of the
+attempt's reach.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 __all__ = ["CheckFailed", "Exercise", "SolutionMarkerError", "split_solution"]
 
@@ -88,7 +92,9 @@ class Exercise:
 
     ``id`` is ``<chapter slug>.<name>``.  ``prompt`` is MyST markdown.
     ``solution_file`` is the reference solution with solution markers.
-    ``check(module)`` raises :class:`CheckFailed` when the module is wrong.
+    ``check(module)`` raises :class:`CheckFailed` when the module is wrong;
+    ``module`` is a local module in a chapter's tests and a
+    :class:`~rindoku.attempt.RemoteObject` in the checker.
     ``hints`` are shown one at a time by ``rindoku exercise hint``.
     ``timeout`` bounds one check of an attempt, in seconds.
     """
@@ -97,7 +103,7 @@ class Exercise:
     title: str
     prompt: str
     solution_file: Path
-    check: Callable[[ModuleType], None]
+    check: Callable[[Any], None]
     hints: tuple[str, ...] = ()
     timeout: float = 30.0
 

@@ -159,7 +159,9 @@ def gradient_check(
     ``inputs`` are passed to ``layer.forward``; ``wrt`` lists the positions of
     the inputs to differentiate (labels, for instance, are not).  Every array
     in ``layer.params`` is checked as well; an array listed more than once (a
-    shared weight) is checked once, against the sum of its gradients.  Work
+    shared weight) is checked once, against the sum of its gradients.  A
+    layer whose ``forward`` returns a tuple (an LSTM step's ``(h_next,
+    c_next)``) gets one ``dout`` per output, as ``backward(*douts)``.  Work
     in float64: the numerical gradient is not precise enough in float32 for a 1e-6 tolerance.
 
     Returns a :class:`GradientReport`; raises :class:`GradientCheckError` if
@@ -171,15 +173,19 @@ def gradient_check(
     xs = list(inputs)
 
     out = layer.forward(*xs)
-    scalar_output = np.ndim(out) == 0
-    dout: Any = 1.0 if scalar_output else rng.standard_normal(np.shape(out))
+    # several outputs (an LSTM step's h and c): one dout each, passed to backward in order
+    douts = [rng.standard_normal(np.shape(y)) for y in out] if isinstance(out, tuple) else None
+    scalar_output = douts is None and np.ndim(out) == 0
+    dout: Any = 1.0 if scalar_output else douts or rng.standard_normal(np.shape(out))
 
     def objective() -> float:
         y = layer.forward(*xs)
+        if douts is not None:
+            return float(sum(np.sum(yi * di) for yi, di in zip(y, douts, strict=True)))
         return float(y) if scalar_output else float(np.sum(y * dout))
 
     layer.forward(*xs)
-    dxs = _as_tuple(layer.backward(dout))
+    dxs = _as_tuple(layer.backward(*douts) if douts is not None else layer.backward(dout))
     analytic_params = [
         np.array(g.to_dense() if isinstance(g, SparseGrad) else g, dtype=np.float64, copy=True)
         for g in layer.grads

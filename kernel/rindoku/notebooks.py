@@ -20,6 +20,7 @@ from nbformat import v4 as nbf
 
 from rindoku.chapter import Chapter
 from rindoku.examples import Example, example_code
+from rindoku.execution import write_text_atomically
 from rindoku.registry import Registry
 
 __all__ = [
@@ -141,5 +142,5 @@ def write_notebook(notebook: NotebookNode, path: Path) -> bool:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text_atomically(path, text)  # another build may be reading it
     return True

@@ -2,7 +2,9 @@
 
 A file is written to a temporary name beside its destination and renamed into
 place, so an interrupted save never leaves a half-written file behind.
-Loading never unpickles (``allow_pickle=False``).
+Loading never unpickles (``allow_pickle=False``), and it is all or nothing:
+:func:`load_params` checks the whole file against the model before it
+changes any parameter.
 
 The temporary name says which machine and process writes it
 (``.params.npz.myhost-4242.k3j9x0aa.tmp``).  A process killed in the middle
@@ -19,6 +21,8 @@ import re
 import socket
 import tempfile
 import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -124,21 +128,90 @@ def save_params(model: Layer, path: str | Path) -> Path:
 def load_params(model: Layer, path: str | Path) -> None:
     """Copy the parameters saved by :func:`save_params` into ``model.params`` in place.
 
-    The model must have the same parameters, in the same order and shapes; a
-    mismatch is an error that names the parameter and both shapes.
+    All or nothing: the whole file is read and checked against the model
+    before any parameter changes, so a file that does not fit leaves the
+    model exactly as it was.  The file must hold the arrays ``param_0``,
+    ``param_1`` … one per parameter of the model, each of the parameter's
+    shape.  Its dtype must cast to the parameter's by NumPy's
+    ``"same_kind"`` rule: a float64 array loads into float32 parameters (the
+    values are rounded to the model's precision, as any float the model
+    computes is), an integer array into float ones, but floats never into
+    integers and complex numbers never into reals, which would drop a part
+    of every value.
+
+    A missing file is a :class:`FileNotFoundError`; any other problem (not an
+    ``.npz`` file, a damaged one, other array names, another model's
+    parameters) is one :class:`ValueError`, a line that names the file and
+    the first thing that does not fit.  Files that need pickle to read are
+    refused, never unpickled.
     """
-    with np.load(path, allow_pickle=False) as data:
-        names = sorted(data.files, key=lambda n: int(n.removeprefix("param_")))
-        if len(names) != len(model.params):
+    path = Path(path)
+    saved = _read_npz(path)
+    names = [f"param_{i}" for i in range(len(saved))]
+    if sorted(saved) != sorted(names):
+        others = sorted(set(saved) - set(names))
+        shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+        raise ValueError(
+            f"{path} holds arrays named {shown}, where save_params writes param_0, "
+            "param_1 … in order: it was not written by save_params (numpy.load reads it)"
+        )
+    if len(saved) != len(model.params):
+        raise ValueError(
+            f"{path} holds {len(saved)} parameters but the model has "
+            f"{len(model.params)}: was it saved from another model?"
+        )
+    for i, (name, param) in enumerate(zip(names, model.params, strict=True)):
+        array = saved[name]
+        if array.shape != param.shape:
             raise ValueError(
-                f"{path} holds {len(names)} parameters but the model has "
-                f"{len(model.params)}: was it saved from another model?"
+                f"{path}: parameter {i} has shape {array.shape} in the file but "
+                f"{param.shape} in the model: was it saved from another model?"
             )
-        for i, (name, param) in enumerate(zip(names, model.params, strict=True)):
-            saved = data[name]
-            if saved.shape != param.shape:
-                raise ValueError(
-                    f"{path}: parameter {i} has shape {saved.shape} in the file but "
-                    f"{param.shape} in the model"
-                )
-            param[...] = saved
+        if not np.can_cast(array.dtype, param.dtype, "same_kind"):
+            raise ValueError(
+                f"{path}: parameter {i} is {array.dtype} in the file but {param.dtype} "
+                "in the model, and casting would lose part of every value"
+            )
+    for name, param in zip(names, model.params, strict=True):
+        param[...] = saved[name]
+
+
+_NPZ_START = (b"PK\x03\x04", b"PK\x05\x06")  # a zip file's first bytes (an empty one's)
+_NPY_START = b"\x93NUMPY"
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the ``.npz`` file ``path``, read in full; one-line errors naming it."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(6)
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path}: no such file; check the path, or save the parameters first "
+            "with save_params(model, path)"
+        ) from None
+    except OSError as error:
+        raise ValueError(f"{path} cannot be read: {error.strerror or error}") from None
+    if start.startswith(_NPY_START):
+        raise ValueError(
+            f"{path} is a single .npy array (written by numpy.save), not the .npz file "
+            "of parameters that save_params writes"
+        )
+    if not start.startswith(_NPZ_START):
+        what = "empty" if not start else "not an .npz file (it does not start as one does)"
+        raise ValueError(f"{path} is {what}: save parameters with save_params(model, path)")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except ValueError as error:
+        if "pickle" in str(error):
+            raise ValueError(
+                f"{path} holds Python objects, which only pickle can read, and rindoku "
+                "never unpickles (a pickle can run any code): save plain arrays instead"
+            ) from None
+        raise ValueError(f"{path} is damaged ({error}): save the parameters again") from None
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
+        raise ValueError(
+            f"{path} is damaged or was cut short ({type(error).__name__}: {error}): "
+            "save the parameters again"
+        ) from None

@@ -36,6 +36,9 @@ class _PlainLines(tqdm):
             self.fp.flush()
         return False
 
+    def clear(self, nolock: bool = False) -> None:
+        """Nothing to clear (``write`` calls it): printed lines stay as they are."""
+
     def close(self) -> None:
         if not self.disable:
             self.display()  # the final count, unless it was the last line printed

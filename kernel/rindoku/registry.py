@@ -18,6 +18,8 @@ import difflib
 import functools
 import importlib.metadata
 import inspect
+import signal
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -156,10 +158,10 @@ def build_plugin_manager(
     infos: list[PluginInfo] = []
     problems: list[PluginProblem] = []
     for name, load, dist_name, version in candidates:
-        try:
+        with PluginCode() as guard:
             plugin = load()
-        except Exception as exc:  # a broken plugin must not take the others down
-            problems.append(PluginProblem(name, f"failed to import: {type(exc).__name__}: {exc}"))
+        if guard.failure is not None:  # a broken plugin must not take the others down
+            problems.append(PluginProblem(name, f"failed to import: {guard.failure}"))
             continue
         problem = _register(pm, name, plugin)
         if problem:
@@ -176,6 +178,45 @@ def build_plugin_manager(
             )
         )
     return pm, infos, problems
+
+
+class PluginCode:
+    """Runs a plugin's code (its import, a hook) so that nothing it raises escapes.
+
+    Any exception, ``SystemExit`` and ``KeyboardInterrupt`` included, is kept
+    in :attr:`failure` as one line ("SystemExit: 0") instead of ending the
+    program: a plugin that calls ``sys.exit()`` at import is a broken plugin,
+    named like any other.  A Ctrl-C the user presses meanwhile still stops the
+    program: while the code runs, this process's own SIGINT handler tells the
+    two apart.
+    """
+
+    def __init__(self) -> None:
+        self.failure: str | None = None
+        self._pressed = False
+        self._installed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> PluginCode:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.getsignal(signal.SIGINT)
+            signal.signal(signal.SIGINT, self._interrupt)
+            self._installed = True
+        return self
+
+    def _interrupt(self, signum: int, frame: object) -> None:
+        self._pressed = True
+        raise KeyboardInterrupt
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> bool:
+        if self._installed:
+            previous = signal.SIG_DFL if self._previous is None else self._previous
+            signal.signal(signal.SIGINT, previous)
+        if exc is None or (isinstance(exc, KeyboardInterrupt) and self._pressed):
+            return False
+        self.failure = f"{type(exc).__name__}: {exc}"
+        return True
 
 
 _UNSUPPORTED_MARKS = ("tryfirst", "trylast", "hookwrapper", "wrapper")
@@ -338,12 +379,12 @@ class Registry:
             self._kinds[kind] = {}
             hook = _BY_NAME[kind].hook
             for impl in getattr(self._pm.hook, hook).get_hookimpls():  # in load order
-                try:
+                result = None
+                with PluginCode() as guard:
                     result = impl.function()
-                except Exception as exc:
+                if guard.failure is not None:
                     self._problems.append(PluginProblem(
-                        impl.plugin_name, f"{hook} raised {type(exc).__name__}: {exc}"
-                    ))
+                        impl.plugin_name, f"{hook} raised {guard.failure}"))
                     continue
                 if result is not None:
                     self._add(_BY_NAME[kind], impl.plugin_name, result)

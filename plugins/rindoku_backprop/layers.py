@@ -7,9 +7,11 @@ pass needs, and a ``backward(dout)`` that writes the parameter gradients into
 
 The layers are the book's (book 1 ``ch05/layer_naive.py`` and
 ``common/layers.py``, book 2 ``common/layers.py``), with shapes in the
-docstrings and two small departures: ``Relu.backward`` returns a new array
-where the book zeroes ``dout`` itself, and ``Softmax`` works along the last
-axis, so that it takes one row (C,) as well as a batch (N, C).  What
+docstrings and three small departures: ``Relu.backward`` returns a new array
+where the book zeroes ``dout`` itself, ``Softmax`` works along the last
+axis, so that it takes one row (C,) as well as a batch (N, C), and the two
+loss layers refuse a label outside their classes (:func:`rindoku.inputs.check_ids`),
+which NumPy would otherwise read from the end (-1 as the last class).  What
 ``forward`` keeps for ``backward`` starts as None, as in the book, and is
 typed ``Any``: it holds an array once ``forward`` has run, and ``backward`` is
 only called after that.
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from rindoku.inputs import check_ids
 from rindoku_backprop.functions import cross_entropy_error, sigmoid, softmax
 
 __all__ = [
@@ -218,8 +221,9 @@ class Softmax:
 class SoftmaxWithLoss:
     """Softmax followed by the cross-entropy error: scores to one scalar loss.
 
-    x: scores (N, C); t: correct labels (N,) or one-hot (N, C).  Put together,
-    the two have the simple gradient ``(y - t) / N``, with y the probabilities.
+    x: scores (N, C); t: correct labels (N,), each in 0 … C-1, or one-hot (N, C).
+    Put together, the two have the simple gradient ``(y - t) / N``, with y the
+    probabilities.
     """
 
     def __init__(self) -> None:
@@ -236,6 +240,8 @@ class SoftmaxWithLoss:
         # one-hot labels become label indices
         if self.t.size == self.y.size:
             self.t = self.t.argmax(axis=1)
+        check_ids(self.t, self.y.shape[-1], "SoftmaxWithLoss", "label", of="classes",
+                  hint="labels are class indices")
 
         loss = cross_entropy_error(self.y, self.t)
         return loss
@@ -266,6 +272,7 @@ class SigmoidWithLoss:
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Return the loss averaged over the batch; remember y and t."""
+        check_ids(t, 2, "SigmoidWithLoss", "label", of="classes", hint="labels are 0 or 1")
         self.t = t
         self.y = sigmoid(x)
         loss = cross_entropy_error(np.c_[1 - self.y, self.y], self.t)

@@ -14,7 +14,14 @@ from types import ModuleType
 import numpy as np
 
 from rindoku import CheckFailed, Exercise, gradient_check
-from rindoku.checks import expect_close, expect_gradients, get_class, get_function, show
+from rindoku.checks import (
+    expect_close,
+    expect_gradients,
+    get_class,
+    get_function,
+    show,
+    type_name,
+)
 from rindoku_cbow import contexts as reference_contexts
 from rindoku_cbow import layers as reference_layers
 from rindoku_cbow import models as reference_models
@@ -61,7 +68,7 @@ def check_contexts_target(module: ModuleType) -> None:
                   else create_contexts_target(corpus, window_size))
         if not isinstance(result, tuple) or len(result) != 2:
             raise CheckFailed(f"create_contexts_target should return (contexts, target); "
-                              f"{where} it returned {type(result).__name__}")
+                              f"{where} it returned {type_name(result)}")
         contexts, target = (np.asarray(a) for a in result)
         expected_contexts, expected_target = reference_contexts.create_contexts_target(
             corpus, window_size)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from rindoku.inputs import check_ids
 from rindoku_cbow.contexts import context_offsets
 from rindoku_text.sparse import RowSparseGrad
 
@@ -43,6 +44,7 @@ __all__ = [
     "FastCBOW",
     "FusedNegativeSampling",
     "RowBag",
+    "check_word_ids",
     "context_used",
 ]
 
@@ -191,6 +193,18 @@ def context_used(
     return distance <= reach[:, np.newaxis]
 
 
+def check_word_ids(vocab_size: int, owner: str, *ids: np.ndarray | None) -> None:
+    """Check that the word ids given to a fast model's ``forward`` are below ``vocab_size``.
+
+    The contexts, the targets and, when given, the negatives: each array is
+    checked once here, where the ids enter, rather than in the fused step,
+    which indexes W_out with them (-1 would quietly be the last word).
+    """
+    for name, array in zip(("context", "target", "negative sample"), ids, strict=False):
+        if array is not None:
+            check_ids(array, vocab_size, owner, f"{name} word id", of="words in the vocabulary")
+
+
 CHUNK = 512
 """Rows handled at a time where a chain of array operations would otherwise
 stream a large array through memory once per operation: 512 rows of 100
@@ -304,6 +318,7 @@ class FastCBOW:
         dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
+        check_ids(corpus, V, "FastCBOW", "corpus word id", of="words in the vocabulary")
         W_in = (0.01 * rng.standard_normal((V, H))).astype(dtype)
         W_out = (0.01 * rng.standard_normal((V, H))).astype(dtype)
 
@@ -327,6 +342,7 @@ class FastCBOW:
         self, contexts: np.ndarray, target: np.ndarray, negative_sample: np.ndarray | None = None
     ) -> float:
         """Return the loss; ``negative_sample`` (N, sample_size) fixes the negatives."""
+        check_word_ids(self.vocab_size, "FastCBOW", contexts, target, negative_sample)
         dtype = self.params[0].dtype
         used = self.context_used(len(target))
         count = used.sum(axis=1, keepdims=True)

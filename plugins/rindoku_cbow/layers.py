@@ -15,16 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from rindoku.inputs import check_ids
 from rindoku_backprop.layers import SigmoidWithLoss
 from rindoku_cbow.sampling import UnigramSampler
 
 __all__ = ["Embedding", "EmbeddingDot", "NegativeSamplingLoss"]
 
+VOCABULARY_HINT = "each word id picks one row of W, one row per word of the vocabulary"
+
 
 class Embedding:
     """Row lookup: ``out = W[idx]``, the product of one-hot vectors with W, done fast.
 
-    W: (V, D); idx: word ids of any shape S; out: S + (D,).  Going back, row
+    W: (V, D); idx: word ids in 0 … V-1, of any shape S; out: S + (D,).  Going back, row
     ``idx[i]`` of dW receives ``dout[i]``; a word that appears twice in the
     batch receives the sum of both, which ``np.add.at`` does (``dW[idx] +=
     dout`` would keep only one of them).
@@ -38,6 +41,7 @@ class Embedding:
     def forward(self, idx: np.ndarray) -> np.ndarray:
         """Return the rows ``W[idx]`` and remember the ids."""
         (W,) = self.params
+        check_ids(idx, len(W), "Embedding", "word id", of="rows of W", hint=VOCABULARY_HINT)
         self.idx = idx
         out = W[idx]
         return out
@@ -65,6 +69,8 @@ class EmbeddingDot:
 
     def forward(self, h: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """Return the scores (N,) and remember h and the rows used."""
+        check_ids(idx, len(self.params[0]), "EmbeddingDot", "word id", of="rows of W",
+                  hint=VOCABULARY_HINT)
         target_W = self.embed.forward(idx)
         out = np.sum(target_W * h, axis=1)
         self.cache = (h, target_W)
@@ -103,6 +109,8 @@ class NegativeSamplingLoss:
         *,
         rng: np.random.Generator,
     ) -> None:
+        check_ids(corpus, len(W), "NegativeSamplingLoss", "corpus word id", of="rows of W",
+                  hint=VOCABULARY_HINT)
         self.sample_size = sample_size
         self.sampler = UnigramSampler(corpus, power, sample_size, rng=rng)
         self.loss_layers = [SigmoidWithLoss() for _ in range(sample_size + 1)]
@@ -124,6 +132,8 @@ class NegativeSamplingLoss:
         gradient check needs that, and so does comparing two implementations
         on the same mini-batch.
         """
+        check_ids(target, len(self.params[0]), "NegativeSamplingLoss", "target word id",
+                  of="rows of W", hint=VOCABULARY_HINT)
         batch_size = target.shape[0]
         if negative_sample is None:
             negative_sample = self.sampler.get_negative_sample(target)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from rindoku import CheckFailed, Exercise
-from rindoku.checks import get_class
+from rindoku.checks import get_class, type_name
 from rindoku_optimizers import optimizers
 
 __all__ = ["ADAM", "EXERCISES", "MOMENTUM", "check_adam", "check_momentum"]
@@ -82,7 +82,7 @@ def _compare_runs(cls: type, reference: type, hyperparameters: dict[str, float])
 
         if returned is not None:
             raise CheckFailed(
-                f"{name}.update returned {type(returned).__name__} at {where}: it should "
+                f"{name}.update returned {type_name(returned)} at {where}: it should "
                 "return nothing (None), because it changes the arrays of params in place"
             )
         if len(theirs) != len(arrays):

@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from rindoku_cbow.fast import AliasUnigramSampler, FusedNegativeSampling, RowBag, context_used
+from rindoku.inputs import check_ids
+from rindoku_cbow.fast import (
+    AliasUnigramSampler,
+    FusedNegativeSampling,
+    RowBag,
+    check_word_ids,
+    context_used,
+)
 
 __all__ = ["FastSkipGram", "skipgram_pairs"]
 
@@ -64,6 +71,7 @@ class FastSkipGram:
         dtype: type | np.dtype = np.float32,
     ) -> None:
         V, H = vocab_size, hidden_size
+        check_ids(corpus, V, "FastSkipGram", "corpus word id", of="words in the vocabulary")
         W_in = (0.01 * rng.standard_normal((V, H))).astype(dtype)
         W_out = (0.01 * rng.standard_normal((V, H))).astype(dtype)
 
@@ -85,6 +93,7 @@ class FastSkipGram:
         Column i of ``negative_sample`` holds the negatives of context position i,
         as :class:`~rindoku_skipgram.models.SkipGram` takes them.
         """
+        check_word_ids(self.vocab_size, "FastSkipGram", contexts, target, negative_sample)
         used = context_used(self.window_size, len(target),
                             self.rng if self.shrink_window else None)
         example, column, centre, context = skipgram_pairs(contexts, target, used)

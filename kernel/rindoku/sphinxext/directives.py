@@ -20,7 +20,13 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from rindoku.examples import Example, example_code, example_script, figure_description
-from rindoku.execution import ExampleCache, ExampleResult, file_digests, library_versions
+from rindoku.execution import (
+    ExampleCache,
+    ExampleResult,
+    file_digests,
+    library_versions,
+    write_text_atomically,
+)
 from rindoku.kinds import KINDS
 from rindoku.notebooks import (
     chapter_notebook,
@@ -259,7 +265,7 @@ class ExampleDirective(RindokuDirective):
         folder.mkdir(parents=True, exist_ok=True)
         text = example_script(example)
         if not script.exists() or script.read_text(encoding="utf-8") != text:
-            script.write_text(text, encoding="utf-8")
+            write_text_atomically(script, text)  # another build may be reading it
         notebook = script.with_suffix(".ipynb")
         write_notebook(example_notebook(example), notebook)
         module = inspect.getsourcefile(example.function)
