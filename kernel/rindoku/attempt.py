@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -33,6 +34,7 @@ import time
 import traceback
 import types
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,7 @@ __all__ = [
     "AttemptRaised",
     "AttemptTimedOut",
     "RemoteObject",
+    "dies_with_this_process",
     "serve",
     "type_name",
 ]
@@ -173,6 +176,32 @@ def worker_environment() -> dict[str, str]:
     return dict(os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8", PYTHONPATH=pythonpath)
 
 
+def dies_with_this_process() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes a worker die when this process dies (Linux), else None.
+
+    It runs in the worker between ``fork`` and ``exec``: the kernel's
+    parent-death signal (``PR_SET_PDEATHSIG``) is then set before the worker
+    has imported anything, so even a worker still starting up (importing NumPy
+    on a busy machine) ends at once with its owner.  The worker also watches
+    its parent itself (:func:`rindoku._worker.die_with_parent`), which is what
+    other systems rely on.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not after fork
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def set_parent_death_signal() -> None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the owner ended before the line above
+            os._exit(1)
+
+    return set_parent_death_signal
+
+
 def end_process_group(process: subprocess.Popen[Any]) -> None:
     """Kill ``process`` and everything it started (its process group), and reap it."""
     if process.poll() is None:
@@ -214,6 +243,7 @@ class Attempt:
             stderr=subprocess.STDOUT,
             env=worker_environment(),
             start_new_session=True,
+            preexec_fn=dies_with_this_process(),  # noqa: PLW1509 (no threads of ours yet)
         )
         os.close(from_check)
         os.close(to_check)

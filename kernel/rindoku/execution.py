@@ -33,11 +33,13 @@ from rindoku.attempt import (
     AttemptEnded,
     AttemptRaised,
     AttemptTimedOut,
+    dies_with_this_process,
     end_process_group,
     worker_environment,
 )
 from rindoku.examples import Example
 from rindoku.exercises import Exercise
+from rindoku.i18n import figure_translations, translated_name
 
 __all__ = [
     "ExampleCache",
@@ -79,6 +81,7 @@ def _run_worker(
         env=env,
         cwd=cwd,
         start_new_session=True,
+        preexec_fn=dies_with_this_process(),  # noqa: PLW1509
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
@@ -289,6 +292,8 @@ class ExampleCache:
             for number, figure in enumerate(result.figures, start=1):
                 names.append(f"figure-{number}.png")
                 shutil.copyfile(figure, scratch / names[-1])
+                for language, variant in figure_translations(figure).items():  # figure-1.ja.png
+                    shutil.copyfile(variant, scratch / translated_name(names[-1], language))
             data = {"stdout": result.stdout, "figures": names, "seconds": result.seconds,
                     "error": None, "modules": result.modules, "values": result.values,
                     "raw": result.raw}
