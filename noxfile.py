@@ -1,4 +1,5 @@
-"""Development sessions: ``nox -s tests``, ``nox -s book``, ``nox -s lint``, ``nox -s bench``.
+"""Development sessions: ``nox -s tests``, ``nox -s book``, ``nox -s lint``, ``nox -s bench``,
+``nox -s translations``.
 
 ``nox -s tests`` runs the fast tests (a few minutes); ``nox -s tests -- --slow``
 adds the slow ones (the real book, scaffolding in a fresh environment, PTB
@@ -16,6 +17,9 @@ nox.options.reuse_existing_virtualenvs = True
 # Compiled bytecode goes under .nox, so that a session leaves the checkout as it was.
 PYCACHE = str(Path(".nox", "pycache").resolve())
 
+# The book's editions, as rindoku_editions in docs/conf.py: English first.
+EDITIONS = ("en", "ja")
+
 
 @nox.session
 def tests(session: nox.Session) -> None:
@@ -27,13 +31,60 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def book(session: nox.Session) -> None:
-    """Build the course book into docs/_build/html (warnings are errors)."""
+    """Build the course book, each edition in its language: docs/_build/html/en and
+    docs/_build/html/ja (warnings are errors).
+
+    docs/_build/html/index.html opens the edition of the reader's browser
+    language.  The editions share the example cache, so the Japanese one runs
+    nothing again; its build ends with the pages not yet fully translated.
+    ``rindoku book`` does the building (extra arguments go to each sphinx-build).
+    """
     session.install("-e", ".")
-    session.run(
-        "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html",
-        *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE},
-    )
-    session.log("the book is at docs/_build/html/index.html")
+    html = Path("docs", "_build", "html")
+    session.run("rindoku", "book", "--", *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE})
+    session.log(f"each edition's meeting decks are in its slides/ folder "
+                f"({html / EDITIONS[0] / 'slides'})")
+
+
+@nox.session
+def translations(session: nox.Session) -> None:
+    """Update the Japanese edition's catalogs from the English pages.
+
+    Extracts every page's messages (``sphinx-build -b gettext`` into
+    docs/_build/gettext, with the book's example cache) and merges them into
+    docs/locales/ja/LC_MESSAGES/<page>.po with ``sphinx-intl``: a new message
+    comes in untranslated, a changed one keeps its old translation marked fuzzy.
+    The words of the book's extension (kernel/rindoku/sphinxext) go the same
+    way into its own catalog, rindoku.po, and the command line's (kernel/rindoku/cli.py,
+    execution.py) into rindoku-cli.po beside the kernel.  The templates' few words are
+    Sphinx's own, which Sphinx translates.  Then translate what the build's
+    summary lists and run ``nox -s book``.
+    """
+    session.install("-e", ".[translations]")
+    env = {"PYTHONPYCACHEPREFIX": PYCACHE}
+    pot = Path("docs", "_build", "gettext")
+    session.run("sphinx-build", "-q", "-b", "gettext", "docs", str(pot), *session.posargs,
+                env=env)
+    (pot / "sphinx.pot").unlink(missing_ok=True)
+    session.run("sphinx-intl", "update", "-p", str(pot), "-l", "ja", "-d", "docs/locales",
+                "-w", "0", env=env)
+    extension = Path("kernel", "rindoku", "sphinxext")
+    extension_pot = Path("docs", "_build", "gettext-extension", "rindoku.pot")
+    extension_pot.parent.mkdir(parents=True, exist_ok=True)
+    session.run("pybabel", "-q", "extract", "-k", "_", "--no-location", "--omit-header",
+                "-o", str(extension_pot), str(extension), env=env)
+    session.run("pybabel", "-q", "update", "-i", str(extension_pot), "-D", "rindoku",
+                "-d", str(extension / "locales"), "-l", "ja", "--no-wrap",
+                env=env)
+    kernel = Path("kernel", "rindoku")
+    cli_pot = Path("docs", "_build", "gettext-cli", "rindoku-cli.pot")
+    cli_pot.parent.mkdir(parents=True, exist_ok=True)
+    session.run("pybabel", "-q", "extract", "-k", "_", "--no-location", "--omit-header",
+                "-o", str(cli_pot), str(kernel / "cli.py"), str(kernel / "execution.py"), env=env)
+    session.run("pybabel", "-q", "update", "-i", str(cli_pot), "-D", "rindoku-cli",
+                "-d", str(kernel / "locales"), "-l", "ja", "--no-wrap", env=env)
+    session.log("catalogs updated under docs/locales/ja/LC_MESSAGES: translate the empty and "
+                "fuzzy messages, then run 'nox -s book'")
 
 
 @nox.session

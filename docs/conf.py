@@ -9,6 +9,21 @@ author = "the rindoku reading group"
 copyright = "2026, the rindoku reading group"
 language = "en"
 
+# The Japanese edition (-D language=ja) is translated with gettext catalogs,
+# one per page: docs/locales/ja/LC_MESSAGES/<page>.po (``nox -s translations``
+# updates them from the English pages).
+locale_dirs = ["locales/"]
+gettext_compact = False
+gettext_location = False
+# An untranslated paragraph of the Japanese edition carries the class
+# "untranslated" (the tests look for it).
+translation_progress_classes = "untranslated"
+
+# The book is built once per language, each edition into docs/_build/html/<language>
+# (``nox -s book``), with one example cache: nothing runs twice.
+rindoku_editions = ["en", "ja"]
+rindoku_cache_dir = "_build/rindoku-cache"
+
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
@@ -40,6 +55,8 @@ html_theme_options = {
     "navbar_persistent": [],
     # A home link above each page, the search page's included.
     "article_header_start": ["toggle-primary-sidebar", "home-and-title"],
+    # The same page in the other edition (English / 日本語), then the theme's buttons.
+    "article_header_end": ["language-switch", "article-header-buttons"],
     # Below the page's contents: a link to the page's source.
     "secondary_sidebar_items": ["page-toc", "sourcelink"],
 }

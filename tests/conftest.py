@@ -36,6 +36,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def english_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``rindoku`` command speaks English in the tests, whatever the locale they run
+    in (LANGUAGE comes first); tests/test_cli_ja.py asks for Japanese."""
+    monkeypatch.setenv("LANGUAGE", "en")
+
+
 def missing_data_reason(name: str) -> str:
     """The one-line remedy a test that needs data set ``name`` (``PTB``) skips with."""
     from rindoku.data import remedy
@@ -68,6 +75,17 @@ def build_book(source: Path, out: Path, *extra: str, env: dict[str, str] | None 
     """``sphinx-build -b html SOURCE OUT/html`` in a subprocess, doctrees in OUT/doctrees."""
     command = [sys.executable, "-m", "sphinx", "-b", "html", *extra,
                str(source), str(out / "html"), "-d", str(out / "doctrees")]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=1200)
+
+
+def build_edition(source: Path, out: Path, language: str, *extra: str,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The ``language`` edition of the book at ``source``: ``sphinx-build -D language=…``
+    into ``OUT/html/<language>`` (the editions side by side, as ``nox -s book`` lays
+    them out), doctrees in ``OUT/doctrees/<language>``."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-D", f"language={language}",
+               *extra, str(source), str(out / "html" / language),
+               "-d", str(out / "doctrees" / language)]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=1200)
 
 
@@ -125,18 +143,19 @@ def checkout_files() -> set[str]:
 @pytest.fixture(scope="session")
 def real_book(tmp_path_factory: pytest.TempPathFactory
               ) -> tuple[Path, subprocess.CompletedProcess[str], set[str]]:
-    """The real book, built once per test session into a temporary folder (-W).
+    """The real book's English edition, built once per test session into a temporary
+    folder (-W).
 
-    Returns the output folder (``html/`` inside), the finished build, and what
-    the build added to the checkout's ``git status --ignored`` outside
-    docs/_build (nothing, we hope).
+    Returns the output folder (the edition is ``html/en/`` inside, as ``nox -s
+    book`` lays it out), the finished build, and what the build added to the
+    checkout's ``git status --ignored`` outside docs/_build (nothing, we hope).
     """
     out = tmp_path_factory.mktemp("book")
     before = checkout_files()
     # The examples' results are shared with the checkout's own book build
     # (docs/_build/rindoku-cache): a result is keyed by everything it depends on.
-    done = build_book(ROOT / "docs", out, "-W", "--keep-going",
-                      "-D", f"rindoku_cache_dir={BOOK_CACHE}")
+    done = build_edition(ROOT / "docs", out, "en", "-W", "--keep-going",
+                         "-D", f"rindoku_cache_dir={BOOK_CACHE}")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out, done, checkout_files() - before
 

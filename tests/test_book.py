@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BOOK_CACHE, build_book, demo_book, demo_plugin
+from conftest import BOOK_CACHE, build_book, build_edition, demo_book, demo_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,14 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def book(real_book):
-    """The real book, built once per test session (see conftest): (output, build)."""
-    return real_book[:2]
+    """The real book's English edition, built once per test session (see conftest):
+    (its folder, the build)."""
+    out, done, _ = real_book
+    return out / "html" / "en", done
 
 
 @pytest.mark.slow
 def test_the_index_lists_the_chapters_from_the_registry(book):
-    out, _ = book
-    index = (out / "html" / "index.html").read_text()
+    html, _ = book
+    index = (html / "index.html").read_text()
     assert 'href="chapters/backprop.html"' in index
     assert "誤差逆伝播法" in index
 
@@ -30,19 +32,19 @@ def test_the_index_lists_the_chapters_from_the_registry(book):
 @pytest.mark.slow
 def test_the_backprop_page_has_executed_output_and_figures(book):
     """The spiral example's printed accuracy and its two figures are on the page."""
-    out, _ = book
-    page = (out / "html" / "chapters" / "backprop.html").read_text()
+    html, _ = book
+    page = (html / "chapters" / "backprop.html").read_text()
     assert "accuracy" in page
     images = re.findall(r'<img[^>]+src="\.\./(_images/[^"]+\.png)"', page)
     assert len(images) >= 3
     for image in images:
-        assert (out / "html" / image).read_bytes()[:4] == b"\x89PNG"
+        assert (html / image).read_bytes()[:4] == b"\x89PNG"
 
 
 @pytest.mark.slow
 def test_the_backprop_page_shows_real_source_and_hidden_solutions(book):
-    out, _ = book
-    page = (out / "html" / "chapters" / "backprop.html").read_text()
+    html, _ = book
+    page = (html / "chapters" / "backprop.html").read_text()
     space = r'(<span class="w"> </span>| )'
     assert re.search(rf'class</span>{space}<span class="nc">Affine</span>', page)
     assert page.count('<details class="rindoku-details"') >= 3
@@ -53,8 +55,8 @@ def test_the_backprop_page_shows_real_source_and_hidden_solutions(book):
 
 @pytest.mark.slow
 def test_the_glossary_is_made_from_the_chapters(book):
-    out, _ = book
-    glossary = (out / "html" / "glossary.html").read_text()
+    html, _ = book
+    glossary = (html / "glossary.html").read_text()
     assert "計算グラフ" in glossary and "computational graph" in glossary
 
 
@@ -66,11 +68,11 @@ def test_the_build_ends_with_a_summary_of_examples(book):
 
 
 @pytest.mark.slow
-def test_a_rebuild_without_changes_runs_no_example(book):
+def test_a_rebuild_without_changes_runs_no_example(real_book):
     """Everything is cached: the second build reads no page and runs nothing."""
-    out, _ = book
-    done = build_book(ROOT / "docs", out, "-W", "--keep-going",
-                      "-D", f"rindoku_cache_dir={BOOK_CACHE}")  # as the first build
+    out, _, _ = real_book
+    done = build_edition(ROOT / "docs", out, "en", "-W", "--keep-going",
+                         "-D", f"rindoku_cache_dir={BOOK_CACHE}")  # as the first build
     assert done.returncode == 0, done.stderr
     assert "rindoku: no example needed running" in done.stdout
 

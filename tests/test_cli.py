@@ -302,34 +302,84 @@ def test_new_chapter_package_must_be_a_folder(tmp_path, capsys):
     assert "notes.txt is a file: give a new folder" in one_error_line(capsys)
 
 
-def test_book_builds_the_checkout_it_is_given(tmp_path):
-    """'rindoku book' builds docs/ of the checkout it is run in, into docs/_build/html."""
+def test_book_builds_each_edition_of_the_checkout_it_is_given(tmp_path):
+    """'rindoku book' builds docs/ of the checkout it is run in, an edition per language
+    (docs/_build/html/en and html/ja, html/index.html to choose), in place of a book of
+    one language built before the editions."""
     docs, env = demo_book(tmp_path, "rindoku_demo_cli", DEMO_PLUGIN, "demo.hello")
+    with (docs / "conf.py").open("a") as conf:
+        conf.write('rindoku_editions = ["en", "ja"]\n')
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'copy'\n")
+    html = docs / "_build" / "html"
+    (html / "chapters").mkdir(parents=True)  # a book of one language, from before
+    (html / ".buildinfo").write_text("")
+    (html / "chapters" / "demo.html").write_text("old")
     done = rindoku("book", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "the book is at" in done.stdout
-    page = docs / "_build" / "html" / "chapters" / "demo.html"
-    assert "hello from the demo" in page.read_text()
+    assert (f"the book is at {html / 'index.html'} ({html / 'en'}, {html / 'ja'})"
+            in done.stdout)
+    for language in ("en", "ja"):
+        page = html / language / "chapters" / "demo.html"
+        assert "hello from the demo" in page.read_text()
+        assert (docs / "_build" / "doctrees" / language / "index.doctree").is_file()
+    assert 'href="ja/index.html"' in (html / "index.html").read_text()
+    assert sorted(p.name for p in html.iterdir()) == ["en", "index.html", "ja"]
     assert not (docs / "chapters").exists()  # the page was read where it lies
 
 
+def a_checkout(root: Path, conf: str = "") -> Path:
+    """The least that 'rindoku book' takes for a checkout: docs/conf.py, pyproject.toml."""
+    (root / "docs").mkdir()
+    (root / "docs" / "conf.py").write_text(conf)
+    (root / "pyproject.toml").write_text("")
+    return root
+
+
+def test_book_builds_an_edition_per_language_sharing_the_cache(tmp_path, monkeypatch):
+    """One sphinx-build per edition, as 'nox -s book' runs them; options after -- go to each."""
+    a_checkout(tmp_path, 'rindoku_editions = ["en", "ja"]\n')
+    commands = []
+    monkeypatch.setattr("rindoku.cli.subprocess.call",
+                        lambda command: commands.append(command) or 0)
+    assert main(["book", "--root", str(tmp_path), "--long", "--", "-j", "1"]) == 0
+    build = tmp_path / "docs" / "_build"
+    assert [command[3:] for command in commands] == [
+        ["-W", "--keep-going", "-b", "html", "-D", f"language={language}",
+         str(tmp_path / "docs"), str(build / "html" / language),
+         "-d", str(build / "doctrees" / language), "-D", "rindoku_run_long=1", "-j", "1"]
+        for language in ("en", "ja")]
+
+
+def test_book_stops_at_the_first_edition_that_fails(tmp_path, monkeypatch):
+    a_checkout(tmp_path, 'rindoku_editions = ["en", "ja"]\n')
+    commands = []
+    monkeypatch.setattr("rindoku.cli.subprocess.call",
+                        lambda command: commands.append(command) or 1)
+    assert main(["book", "--root", str(tmp_path)]) == 1
+    assert len(commands) == 1
+
+
+def test_book_takes_only_sphinx_options_after_the_dashes(tmp_path, capsys):
+    a_checkout(tmp_path)
+    assert main(["book", "--root", str(tmp_path), "--", "cbow"]) == 2
+    assert "after -- come sphinx-build options" in one_error_line(capsys)
+
+
 def test_book_chapters_builds_a_book_of_some_chapters(tmp_path, monkeypatch):
-    """'rindoku book --chapters cbow' asks for cbow and, through the registry, what it needs."""
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "conf.py").write_text("")
-    (tmp_path / "pyproject.toml").write_text("")
+    """'rindoku book --chapters cbow' asks for cbow and, through the registry, what it needs
+    (a book of one language, into docs/_build/html)."""
+    a_checkout(tmp_path)
     commands = []
     monkeypatch.setattr("rindoku.cli.subprocess.call",
                         lambda command: commands.append(command) or 0)
     assert main(["book", "--root", str(tmp_path), "--chapters", "cbow"]) == 0
-    assert commands[0][-2:] == ["-D", "rindoku_chapters=cbow"]
+    assert commands == [[sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
+                         str(tmp_path / "docs"), str(tmp_path / "docs" / "_build" / "html"),
+                         "-D", "rindoku_chapters=cbow"]]
 
 
 def test_book_chapters_with_a_typo_suggests_the_slug(tmp_path, capsys):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "conf.py").write_text("")
-    (tmp_path / "pyproject.toml").write_text("")
+    a_checkout(tmp_path)
     assert main(["book", "--root", str(tmp_path), "--chapters", "cbw"]) == 2
     assert "did you mean cbow" in capsys.readouterr().err
 
@@ -340,9 +390,7 @@ DEMO_PLUGIN = demo_plugin('def hello(rng):\n    print("hello from the demo")',
 
 def test_book_long_asks_sphinx_to_run_the_long_examples(tmp_path, monkeypatch):
     """'rindoku book --long' passes rindoku_run_long to sphinx-build (built in test_book)."""
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "conf.py").write_text("")
-    (tmp_path / "pyproject.toml").write_text("")
+    a_checkout(tmp_path)
     commands = []
     monkeypatch.setattr("rindoku.cli.subprocess.call",
                         lambda command: commands.append(command) or 1)

@@ -375,7 +375,7 @@ def test_a_page_links_its_downloads_and_the_script_prints_its_output(tmp_path):
 def test_the_real_book_links_every_download(real_book):
     """Each chapter page links its notebook and each example's .py and .ipynb; each file
     in _downloads is what the library makes now."""
-    html = real_book[0] / "html"
+    html = real_book[0] / "html" / "en"
     for chapter in CHAPTERS:
         page = (html / "chapters" / f"{chapter.slug}.html").read_text(encoding="utf-8")
         links = {name: html / path for path, name in

@@ -185,8 +185,11 @@ def test_a_new_chapter_in_the_checkout_works_end_to_end(env):
 
     book = env.run("rindoku", "book", "--chapters", "rnnlm")
     assert book.returncode == 0, book.stdout[-3000:] + book.stderr[-3000:]
-    page = (env.repo / "docs" / "_build" / "html" / "chapters" / "rnnlm.html").read_text()
+    html = env.repo / "docs" / "_build" / "html"
+    page = (html / "en" / "chapters" / "rnnlm.html").read_text()
     assert "largest relative error of the gradient" in page and "<img" in page
+    assert (html / "ja" / "chapters" / "rnnlm.html").is_file()  # both editions
+    assert (html / "index.html").is_file()
 
 
 @pytest.mark.slow
@@ -207,7 +210,7 @@ def test_a_chapter_package_installs_next_to_rindoku(env):
 
     book = env.run("rindoku", "book", "--chapters", "backprop,extra")
     assert book.returncode == 0, book.stdout[-3000:] + book.stderr[-3000:]
-    html = env.repo / "docs" / "_build" / "html"
+    html = env.repo / "docs" / "_build" / "html" / "en"
     assert "The ExtraScale layer at work" in (html / "chapters" / "extra.html").read_text()
     index = (html / "index.html").read_text()
     assert index.index("chapters/backprop.html") < index.index("chapters/extra.html")

@@ -88,6 +88,8 @@ def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from rindoku.i18n import save_figure
+
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / VALUES_FILE).unlink(missing_ok=True)  # an earlier run's values are not this run's
@@ -98,8 +100,8 @@ def run_example(function: ExampleFunction, seed: int, outdir: Path) -> list[Path
     for number in plt.get_fignums():
         path = outdir / f"figure-{number}.png"
         figure = plt.figure(number)
-        figure.savefig(path, dpi=110, bbox_inches="tight",
-                       metadata={"Description": _describe_figure(figure)})
+        # and figure-1.ja.png …, where the figure's words have translations (rindoku.i18n)
+        save_figure(figure, path, _describe_figure, dpi=110, bbox_inches="tight")
         paths.append(path)
     plt.close("all")
     return paths

@@ -40,11 +40,13 @@ from rindoku.attempt import (
 from rindoku.examples import Example
 from rindoku.exercises import Exercise
 from rindoku.i18n import figure_translations, translated_name
+from rindoku.language import ENGLISH, N_, Words
 
 __all__ = [
     "ExampleCache",
     "ExampleResult",
     "AttemptFileError",
+    "STATUSES",
     "Verdict",
     "check_file",
     "read_attempt",
@@ -361,11 +363,23 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 Status = Literal["passed", "not attempted", "wrong", "raised", "syntax error", "timed out"]
 
+STATUSES: dict[str, str] = {
+    "passed": N_("passed"),
+    "not attempted": N_("not attempted"),
+    "wrong": N_("wrong"),
+    "raised": N_("raised"),
+    "syntax error": N_("syntax error"),
+    "timed out": N_("timed out"),
+}
+"""Each status as a member reads it, to be translated (the status itself stays English)."""
+
 
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of checking one file against an exercise.
 
+    ``message`` is in the language of the words the check was given (a
+    chapter's own message about a wrong result is in English);
     ``output`` is what the attempt printed (its first and last lines when it
     printed many); ``encoding`` the one its file was read in.
     """
@@ -380,37 +394,47 @@ class Verdict:
         """True when the check passed."""
         return self.status == "passed"
 
-    def __str__(self) -> str:
-        text = f"{self.status}: {self.message}"
+    def text(self, words: Words = ENGLISH) -> str:
+        """The verdict as a member reads it, in the language of ``words``."""
+        _ = words.gettext
+        text = _("{status}: {message}").format(status=_(STATUSES[self.status]),
+                                               message=self.message)
         if self.output:
-            text += "\n\nyour file printed:\n" + self.output.rstrip()
+            text += "\n\n" + _("your file printed:") + "\n" + self.output.rstrip()
         if self.encoding != "utf-8":
-            text += f"\n\n(your file is not UTF-8: it was read as {self.encoding})"
+            text += "\n\n" + _("(your file is not UTF-8: it was read as {encoding})").format(
+                encoding=_(self.encoding))
         return text
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class AttemptFileError(ValueError):
     """An attempt file that cannot be read: the message names it and what to do."""
 
 
-ENCODINGS = (("utf-8-sig", "UTF-8 with a byte-order mark"), ("utf-8", "utf-8"),
-             ("cp932", "Shift_JIS (CP932)"))
+ENCODINGS = (("utf-8-sig", N_("UTF-8 with a byte-order mark")), ("utf-8", "utf-8"),
+             ("cp932", N_("Shift_JIS (CP932)")))
 """The encodings an attempt file is tried in, in order, with the names a member reads."""
 
 
-def read_attempt(path: Path) -> tuple[str, str]:
+def read_attempt(path: Path, words: Words = ENGLISH) -> tuple[str, str]:
     """The text of a member's file and the encoding it was read in.
 
     UTF-8 first (with or without a byte-order mark); then Shift_JIS in its
     Windows form, CP932, which an editor on a Japanese Windows may still use.
-    Anything else is an :class:`AttemptFileError` naming the file.
+    Anything else is an :class:`AttemptFileError` naming the file, in the
+    language of ``words``.
     """
+    _ = words.gettext
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise AttemptFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise AttemptFileError(_("cannot read {path}: {problem}").format(
+            path=path, problem=exc.strerror or exc)) from None
     for codec, name in ENCODINGS:
         if codec == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             continue
@@ -418,96 +442,118 @@ def read_attempt(path: Path) -> tuple[str, str]:
             return data.decode(codec), name
         except UnicodeDecodeError:
             continue
-    raise AttemptFileError(
-        f"{path} is neither UTF-8 nor Shift_JIS text: save it as UTF-8 (in most editors: "
-        "'Save with encoding' → UTF-8)"
-    )
+    raise AttemptFileError(_(
+        "{path} is neither UTF-8 nor Shift_JIS text: save it as UTF-8 (in most editors: "
+        "'Save with encoding' → UTF-8)").format(path=path))
 
 
-def _syntax_error(path: Path, source: str) -> str | None:
-    """The syntax error of ``source`` with a caret under it, or None (compiling runs nothing)."""
+def _syntax_error(path: Path, source: str, words: Words) -> str | None:
+    """The syntax error of ``source`` with a caret under it, or None (compiling runs nothing).
+
+    Python's own words for the error (``invalid syntax``) stay as Python says them.
+    """
+    _ = words.gettext
     try:
         compile(source, str(path), "exec")
     except SyntaxError as exc:
         text = (exc.text or "").rstrip()
         pointer = f"\n    {text}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if text else ""
-        return f"{path.name}, line {exc.lineno}: {exc.msg}{pointer}"
+        return _("{file}, line {line}: {error}").format(
+            file=path.name, line=exc.lineno, error=exc.msg) + pointer
     except ValueError as exc:  # e.g. a NUL byte in the source
         return f"{path.name}: {exc}"
     return None
 
 
-def run_check(exercise: Exercise, path: Path, timeout: float | None = None) -> Verdict:
+def run_check(exercise: Exercise, path: Path, timeout: float | None = None,
+              words: Words = ENGLISH) -> Verdict:
     """Check the file ``path`` against ``exercise``.
 
     The file runs in a worker process of its own (:class:`rindoku.attempt.Attempt`);
     the check runs here, calling the member's code through proxies, and this
     process alone decides the verdict.  Never raises for anything the file
     does: a syntax error, an exception, an endless loop or a process exit all
-    become a :class:`Verdict`.
+    become a :class:`Verdict`, whose message is in the language of ``words``.
     """
     timeout = exercise.timeout if timeout is None else timeout
     path = Path(path).resolve()
-    source, encoding = read_attempt(path)
-    problem = _syntax_error(path, source)
+    source, encoding = read_attempt(path, words)
+    problem = _syntax_error(path, source, words)
     if problem is not None:
         return Verdict("syntax error", problem, encoding=encoding)
     with Attempt(path, source, timeout) as attempt:
-        status, message = _judge(exercise, attempt, timeout)
+        status, message = _judge(exercise, attempt, timeout, words)
         attempt.close()
         output = attempt.output()
     return Verdict(status, message, output, encoding)
 
 
-def _judge(exercise: Exercise, attempt: Attempt, timeout: float) -> tuple[Status, str]:
+def _judge(exercise: Exercise, attempt: Attempt, timeout: float, words: Words
+           ) -> tuple[Status, str]:
     """Run the exercise's check against the attempt; the verdict's status and message."""
     from rindoku.exercises import CheckFailed
 
+    _ = words.gettext
     try:
         exercise.check(attempt.load())  # type: ignore[arg-type]
     except CheckFailed as exc:
         return "wrong", str(exc)
     except AttemptRaised as exc:
         if exc.todo:
-            return "raised", f"a part marked TODO is still to be written:\n{exc.traceback}"
-        return "raised", f"your code raised an exception:\n{exc.traceback}"
+            return "raised", _("a part marked TODO is still to be written:") + \
+                f"\n{exc.traceback}"
+        return "raised", _("your code raised an exception:") + f"\n{exc.traceback}"
     except AttemptTimedOut:
-        return ("timed out", f"the check did not finish within {timeout:g} s: look for a loop "
-                "that never ends (a while loop whose condition never changes)")
+        return ("timed out", _("the check did not finish within {seconds} s: look for a loop "
+                               "that never ends (a while loop whose condition never changes)"
+                               ).format(seconds=f"{timeout:g}"))
     except AttemptEnded as exc:
-        code = "" if exc.returncode is None else f" (exit code {exc.returncode})"
-        return ("raised", f"the process ended before the check finished{code}; "
-                "does your file call sys.exit() or os._exit()?")
+        if exc.returncode is None:
+            ended = _("the process ended before the check finished")
+        else:
+            ended = _("the process ended before the check finished (exit code {code})").format(
+                code=exc.returncode)
+        return ("raised", _("{ended}; does your file call sys.exit() or os._exit()?").format(
+            ended=ended))
     except Exception as exc:  # the check could not use what the member's code gave back
-        return "raised", ("the check could not use what your code returned: "
-                          f"{type(exc).__name__}: {exc}")
-    return "passed", "every check passed"
+        return "raised", _("the check could not use what your code returned: {error}").format(
+            error=f"{type(exc).__name__}: {exc}")
+    return "passed", _("every check passed")
 
 
 def _normalise(code: str) -> str:
-    return "\n".join(line.rstrip() for line in code.strip().splitlines())
+    """The code's lines without trailing spaces, and without the comments above it
+    (where ``rindoku exercise start`` writes the exercise's prompt)."""
+    lines = [line.rstrip() for line in code.strip().splitlines()]
+    while lines and (not lines[0] or lines[0].startswith("#")):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
-def check_file(exercise: Exercise, path: Path, timeout: float | None = None) -> Verdict:
+def check_file(exercise: Exercise, path: Path, timeout: float | None = None,
+               words: Words = ENGLISH) -> Verdict:
     """Check a member's attempt: like :func:`run_check`, but an unchanged
     starter file is reported as 'not attempted'.
 
     A file that is missing raises :class:`FileNotFoundError`, one that cannot
-    be read or decoded :class:`AttemptFileError`; both say what to do.
+    be read or decoded :class:`AttemptFileError`; both say what to do, in the
+    language of ``words``.
     """
+    _ = words.gettext
     path = Path(path)
     if path.is_dir():
-        raise AttemptFileError(f"{path} is a folder; give the attempt's .py file")
+        raise AttemptFileError(_("{path} is a folder; give the attempt's .py file").format(
+            path=path))
     if not path.is_file():
         raise FileNotFoundError(
-            f"no file {str(path)!r}; write one with 'rindoku exercise start {exercise.id}'"
-        )
-    source, encoding = read_attempt(path)
+            _("no file {path}; write one with 'rindoku exercise start {id}'").format(
+                path=repr(str(path)), id=exercise.id))
+    source, encoding = read_attempt(path, words)
     if _normalise(source) == _normalise(exercise.starter):
         return Verdict(
             "not attempted",
-            f"{path.name} is still the starter code: fill in the parts marked TODO "
-            f"(stuck? 'rindoku exercise hint {exercise.id}')",
+            _("{file} is still the starter code: fill in the parts marked TODO "
+              "(stuck? 'rindoku exercise hint {id}')").format(file=path.name, id=exercise.id),
             encoding=encoding,
         )
-    return run_check(exercise, path, timeout)
+    return run_check(exercise, path, timeout, words)

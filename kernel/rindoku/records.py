@@ -35,6 +35,7 @@ from typing import Any, Literal
 from rindoku import __version__
 from rindoku.examples import Example, figure_description
 from rindoku.execution import ExampleResult, example_key, library_versions
+from rindoku.i18n import figure_translations, translated_name
 
 __all__ = [
     "FORMAT",
@@ -192,7 +193,8 @@ def write_record(root: Path, data: dict[str, Any], figures: Iterable[Path] = ())
 
     ``data`` follows the schema (``format``, ``rindoku``, ``id``, ``kind`` …, as
     :func:`example_record` makes it); the figures are copied in as
-    ``figure-1.png`` … in order, and ``data["figures"]`` names them.  The
+    ``figure-1.png`` … in order, and ``data["figures"]`` names them; each one's
+    translations (:mod:`rindoku.i18n`) come with it, ``figure-1.ja.png``.  The
     folder is made complete beside its place and then renamed into it,
     replacing an older record.
     """
@@ -207,6 +209,8 @@ def write_record(root: Path, data: dict[str, Any], figures: Iterable[Path] = ())
         for number, source in enumerate(figures, start=1):
             name = f"figure-{number}.png"
             shutil.copyfile(source, scratch / name)
+            for language, variant in figure_translations(source).items():  # figure-1.ja.png
+                shutil.copyfile(variant, scratch / translated_name(name, language))
             alt = entries[number - 1].get("alt", "") if number <= len(entries) else ""
             named.append({"file": name, "alt": alt})
         data = {**data, "figures": named}

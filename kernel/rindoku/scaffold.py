@@ -4,7 +4,9 @@ In a rindoku checkout it writes ``plugins/rindoku_<slug>/``, the page
 ``chapters/<slug>.md`` and the chapter's entry point in ``pyproject.toml``.
 With ``package=DIR`` it writes the same chapter as a separate pip-installable
 package instead (its own ``pyproject.toml``, its page as package data, its own
-tests).  The templates are in ``rindoku/templates/chapter``.
+tests, and the catalog of its page's Japanese edition beside the page,
+``locales/ja/LC_MESSAGES/<slug>.po``, see :mod:`rindoku.sphinxext.translations`).
+The templates are in ``rindoku/templates/chapter``.
 """
 
 from __future__ import annotations
@@ -151,6 +153,7 @@ def _new_package(spec: ChapterSpec, folder: Path) -> list[Path]:
         "pyproject.toml.tmpl": folder / "pyproject.toml",
         "README.md.tmpl": folder / "README.md",
         "test_package.py.tmpl": folder / "tests" / f"test_{spec.slug}.py",
+        "catalog.po.tmpl": package_dir / "locales" / "ja" / "LC_MESSAGES" / f"{spec.slug}.po",
     }
     for template, path in extra.items():
         files[path] = spec.fill(template, shipped, separate=True)

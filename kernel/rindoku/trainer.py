@@ -38,6 +38,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
+from rindoku.i18n import Labels
 from rindoku.persistence import save_arrays
 from rindoku.progress import progress_bar
 from rindoku.protocols import Grad, Layer, Model, Optimizer, SparseGrad
@@ -174,6 +175,16 @@ def clip_grads(grads: list[Grad], max_norm: float) -> float:
     return total_norm
 
 
+# the words of the loss plots in Japanese (rindoku.i18n)
+_ = Labels(ja={
+    "iteration": "イテレーション",
+    "loss": "損失",
+    "perplexity": "パープレキシティ",
+    "training loss": "訓練データの損失",
+    "training perplexity": "訓練データのパープレキシティ",
+})
+
+
 @dataclass
 class LossHistory:
     """The losses of one training run.
@@ -219,10 +230,10 @@ class LossHistory:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
+            _figure, ax = plt.subplots(figsize=(6, 4))
         ax.plot(self.iterations, self.perplexities if perplexity else self.losses, label=label)
-        ax.set_xlabel("iteration")
-        ax.set_ylabel("perplexity" if perplexity else "loss")
+        ax.set_xlabel(_("iteration"))
+        ax.set_ylabel(_("perplexity") if perplexity else _("loss"))
         if ylim is not None:
             ax.set_ylim(*ylim)
         if label:
@@ -449,5 +460,5 @@ class Trainer(Generic[ModelT, OptimizerT]):
     def plot(self, ax: Any = None, ylim: tuple | None = None) -> Any:
         """Draw the loss (or perplexity) curve of the last :meth:`fit`; return the axes."""
         ax = self.history.plot(ax, ylim=ylim, perplexity=self.perplexity)
-        ax.set_title("training perplexity" if self.perplexity else "training loss")
+        ax.set_title(_("training perplexity") if self.perplexity else _("training loss"))
         return ax

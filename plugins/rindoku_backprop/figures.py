@@ -11,10 +11,24 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from rindoku.i18n import Labels
 from rindoku.protocols import Model
 from rindoku.trainer import Trainer
 
 __all__ = ["plot_decision_boundary", "plot_gradient_check", "plot_loss", "plot_shopping_graph"]
+
+# the figures' words in Japanese (rindoku.i18n): titles, axis labels, legends
+_ = Labels(ja={
+    "Apples and oranges: forward values (black), derivatives of price (red)":
+        "りんごとみかん: 順伝播の値(黒)、支払金額の微分(赤)",
+    "tolerance {tolerance}": "許容誤差 {tolerance}",
+    "largest relative error (analytic vs numerical)": "最大相対誤差(解析的な勾配と数値微分)",
+    "Gradient check of every layer": "全レイヤの勾配確認",
+    "Training loss of TwoLayerNet on the spiral data set":
+        "スパイラルデータセットでの TwoLayerNet の訓練損失",
+    "class {cls}": "クラス {cls}",
+    "Decision boundary (training accuracy {accuracy})": "決定境界(訓練データの認識精度 {accuracy})",
+})
 
 # The apples-and-oranges graph: where each node and each loose end sits, and
 # which edge carries which value (the edges are named by the value they carry).
@@ -71,20 +85,21 @@ def plot_shopping_graph(
     ax.set_ylim(-0.3, 4.3)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Apples and oranges: forward values (black), derivatives of price (red)")
+    ax.set_title(_("Apples and oranges: forward values (black), derivatives of price (red)"))
 
 
 def plot_gradient_check(names: Sequence[str], errors: Sequence[float], tolerance: float) -> None:
     """A bar per gradient-check case: its largest relative error, on a log scale."""
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.barh(names, errors, color="tab:blue")
-    label = f"tolerance {tolerance:.0e}".replace("e-0", "e-")  # 1e-6, not 1e-06
+    label = _("tolerance {tolerance}",
+              tolerance=f"{tolerance:.0e}".replace("e-0", "e-"))  # 1e-6, not 1e-06
     ax.axvline(tolerance, color="tab:red", linestyle="--", label=label)
     ax.set_xscale("log")
     ax.set_xlim(right=1e-3)
     ax.invert_yaxis()  # the first case on top, as in the table
-    ax.set_xlabel("largest relative error (analytic vs numerical)")
-    ax.set_title("Gradient check of every layer")
+    ax.set_xlabel(_("largest relative error (analytic vs numerical)"))
+    ax.set_title(_("Gradient check of every layer"))
     ax.legend(loc="upper right")
 
 
@@ -92,7 +107,7 @@ def plot_loss(trainer: Trainer, title: str) -> None:
     """The trainer's loss curve, in a figure of its own."""
     fig, ax = plt.subplots(figsize=(6, 4))
     trainer.plot(ax)
-    ax.set_title(title)
+    ax.set_title(_(title))
     ax.grid(alpha=0.3)
 
 
@@ -115,9 +130,9 @@ def plot_decision_boundary(model: Model, x: np.ndarray, t: np.ndarray, title: st
     for cls, marker in enumerate(["o", "x", "^"]):
         points = x[labels == cls]
         ax.scatter(points[:, 0], points[:, 1], s=30, marker=marker, color=colors[cls],
-                   label=f"class {cls}")
+                   label=_("class {cls}", cls=cls))
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
-    ax.set_title(title)
+    ax.set_title(_(title))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))

@@ -6,9 +6,10 @@ default test run neither collects nor imports them.  They need Chromium
 playwright; without them the tests skip with the reason, unless
 ``RINDOKU_BROWSER_REQUIRED=1`` (CI), which turns the skip into a failure.
 
-The book is ``docs/_build/html`` (built first if it is missing) or the folder
-``RINDOKU_BOOK_HTML`` names; screenshots go to ``RINDOKU_SCREENSHOTS`` or
-``docs/_build/screenshots``.
+The book is ``docs/_build/html`` (built first if it is missing, both
+editions, as ``nox -s book`` builds them) or the folder ``RINDOKU_BOOK_HTML``
+names: the editions are ``en/`` and ``ja/`` inside.  Screenshots go to
+``RINDOKU_SCREENSHOTS`` or ``docs/_build/screenshots``.
 """
 
 from __future__ import annotations
@@ -47,21 +48,42 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+EDITIONS = ("en", "ja")
+"""The book's editions, each in its folder: ``html/en``, ``html/ja``."""
+
+
 @pytest.fixture(scope="session")
-def book_html() -> Path:
-    """The built book's folder: RINDOKU_BOOK_HTML, or docs/_build/html (built if missing)."""
+def book_editions() -> Path:
+    """The built book's folder, which holds the editions: RINDOKU_BOOK_HTML, or
+    docs/_build/html (built if an edition is missing)."""
     configured = os.environ.get("RINDOKU_BOOK_HTML")
     html = Path(configured) if configured else ROOT / "docs" / "_build" / "html"
-    if not (html / "index.html").is_file():
+    for language in EDITIONS:
+        if (html / language / "index.html").is_file():
+            continue
         if configured:
-            pytest.fail(f"RINDOKU_BOOK_HTML={configured} holds no index.html", pytrace=False)
+            pytest.fail(f"RINDOKU_BOOK_HTML={configured} holds no {language}/index.html",
+                        pytrace=False)
         done = subprocess.run(
             [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
-             str(ROOT / "docs"), str(html)],
+             "-D", f"language={language}", str(ROOT / "docs"), str(html / language),
+             "-d", str(ROOT / "docs" / "_build" / "doctrees" / language)],
             capture_output=True, text=True, timeout=1800,
         )
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return html.resolve()
+
+
+@pytest.fixture(scope="session")
+def book_html(book_editions: Path) -> Path:
+    """The English edition's folder."""
+    return book_editions / "en"
+
+
+@pytest.fixture(scope="session")
+def book_html_ja(book_editions: Path) -> Path:
+    """The Japanese edition's folder."""
+    return book_editions / "ja"
 
 
 @pytest.fixture(scope="session")

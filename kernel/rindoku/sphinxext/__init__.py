@@ -20,6 +20,11 @@ a small script of its own (long listings fold, see ``static/rindoku.js``).  The
 glossary's links land where each term is introduced
 (:mod:`rindoku.sphinxext.terms`).  ``rindoku_repository_url`` gives the
 sphinx-book-theme its repository button.
+
+The book is translated with gettext catalogs, what the plugins put on a page
+included (:mod:`rindoku.sphinxext.translations`), and built once per language,
+the editions side by side with a switch between them
+(``rindoku_editions``, :mod:`rindoku.sphinxext.editions`).
 """
 
 from __future__ import annotations
@@ -39,7 +44,16 @@ from sphinx.util import logging
 
 from rindoku import __version__
 from rindoku.execution import file_digests, library_versions
-from rindoku.sphinxext import directives, nodes, terms, values
+from rindoku.sphinxext import (
+    booksections,
+    directives,
+    editions,
+    nodes,
+    schedule,
+    terms,
+    translations,
+    values,
+)
 from rindoku.sphinxext.pages import use_chapter_pages
 from rindoku.sphinxext.state import (
     book_chapters,
@@ -57,7 +71,7 @@ MATHJAX = "mathjax/tex-svg-full.js"
 """The bundled MathJax, relative to the build's ``_static`` folder: TeX input and
 SVG output in one file, with every TeX extension and no web fonts to fetch."""
 
-ENV_VERSION = 4
+ENV_VERSION = 5
 """The version of what the extension keeps in Sphinx's environment: a change
 of it makes Sphinx read every document again rather than load an old state."""
 
@@ -72,11 +86,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("rindoku_records_dir", "records", "env", types=[str])
     app.add_config_value("rindoku_chapters", [], "env", types=[list])
     app.add_config_value("rindoku_repository_url", "", "html", types=[str])
+    app.add_config_value("rindoku_editions", [], "html", types=[list])
+    app.add_config_value("rindoku_schedule", "schedule.toml", "env", types=[str])
 
     # events, in the order they fire
     app.connect("config-inited", check_run_long)
     app.connect("config-inited", use_bundled_mathjax)
     app.connect("config-inited", use_repository_url)
+    app.connect("config-inited", editions.check_editions)
+    app.connect("config-inited", translations.add_extension_catalog)
+    app.connect("config-inited", translations.use_compiled_catalogs)
+    app.connect("config-inited", translations.add_plugin_catalogs)
+    app.connect("config-inited", booksections.use_heading_slug)
     app.connect("builder-inited", add_chapter_pages)
     app.connect("builder-inited", report_plugin_problems)
     app.connect("builder-inited", report_record_problems)
@@ -84,13 +105,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", outdated_example_docs)
     app.connect("env-before-read-docs", remember_docs_to_read)
     app.connect("env-purge-doc", purge_doc)
+    app.connect("env-purge-doc", translations.purge_translation)
     app.connect("doctree-read", terms.anchor_terms)
+    app.connect("doctree-read", translations.note_translation)
     # before Sphinx collects the page's downloads (priority 500)
     app.connect("doctree-read", directives.add_chapter_notebook_link, priority=400)
     app.connect("env-merge-info", merge_info)
+    app.connect("env-merge-info", translations.merge_translation)
     app.connect("missing-reference", unlink_absent_chapter)
+    app.connect("html-page-context", editions.add_edition_links)
     app.connect("build-finished", copy_static_files)
     app.connect("build-finished", summarise_examples)
+    app.connect("build-finished", editions.write_edition_chooser)
+    app.connect("build-finished", translations.summarise_translation)
+    app.connect("build-finished", schedule.build_meeting_decks)
 
     # nodes and directives
     app.add_node(
@@ -111,13 +139,23 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex=(nodes.visit_plain, nodes.depart_plain),
         text=(nodes.visit_plain, nodes.depart_plain),
     )
+    app.add_node(
+        booksections.book_sections,
+        html=(booksections.visit_book_sections_html, None),
+        latex=(booksections.visit_book_sections_text, None),
+        text=(booksections.visit_book_sections_text, None),
+    )
     app.add_directive("rindoku-source", directives.SourceDirective)
     app.add_directive("rindoku-example", directives.ExampleDirective)
     app.add_directive("rindoku-exercise", directives.ExerciseDirective)
     app.add_directive("rindoku-chapters", directives.ChaptersDirective)
     app.add_directive("rindoku-glossary", directives.GlossaryDirective)
     app.add_directive("rindoku-hooks", directives.HooksDirective)
+    app.add_directive("rindoku-schedule", schedule.ScheduleDirective)
     app.add_role("rindoku-value", values.ValueRole())
+    app.add_transform(translations.KeepSphinxLabels)
+    app.add_transform(translations.UnwrapPageText)
+    app.add_role("book", booksections.BookRole())
     app.add_css_file("rindoku.css")
     app.add_js_file("rindoku.js", defer="defer")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import string
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from sphinx.directives.other import TocTree
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from rindoku.chapter import Chapter
 from rindoku.examples import Example, example_code, example_script, figure_description
 from rindoku.execution import (
     ExampleCache,
@@ -27,6 +29,7 @@ from rindoku.execution import (
     library_versions,
     write_text_atomically,
 )
+from rindoku.i18n import figure_in
 from rindoku.kinds import KINDS
 from rindoku.notebooks import (
     chapter_notebook,
@@ -40,6 +43,7 @@ from rindoku.sphinxext.nodes import figure_link, make_details
 from rindoku.sphinxext.results import Outcome, outcome_of
 from rindoku.sphinxext.state import book_chapters, book_state, cache_dir, registry_of
 from rindoku.sphinxext.terms import term_label
+from rindoku.sphinxext.translations import _, from_page, page_inline
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +74,22 @@ class RindokuDirective(SphinxDirective):
         doc_dir = Path(self.env.srcdir) / Path(self.env.docname).parent
         return os.path.relpath(path, doc_dir).replace(os.sep, "/")
 
-    def parse_markdown(self, text: str) -> list[nodes.Node]:
-        """Parse ``text`` as the document's own markup (MyST) into nodes."""
+    def parse_markdown(self, text: str, page: bool = True) -> list[nodes.Node]:
+        """Parse ``text`` as the document's own markup (MyST) into nodes.
+
+        With ``page`` (a plugin's text: a prompt, a hint) the nodes are the
+        page's, translated through its catalog; without it (the extension's
+        words, already in the edition's language) they are left alone.
+        """
         container = nodes.container()
         self.state.nested_parse(StringList(text.splitlines(), source=self.env.docname),
                                 self.content_offset, container)
-        return list(container.children)
+        children = list(container.children)
+        return from_page(children, *self.get_source_info()) if page else children
+
+    def page_text(self, text: str) -> nodes.Element:
+        """A plugin's title, translated through the page's catalog."""
+        return page_inline(text, *self.get_source_info())
 
     def code(self, text: str, language: str = "python", caption: str = "") -> nodes.Node:
         block = nodes.literal_block(text, text, language=language)
@@ -86,8 +100,10 @@ class RindokuDirective(SphinxDirective):
         wrapper += block
         return wrapper
 
-    def label(self, text: str) -> nodes.paragraph:
-        return nodes.paragraph(text, text, classes=["rindoku-label"])
+    def label(self, template: str, **parts: str | nodes.Node) -> nodes.paragraph:
+        para = nodes.paragraph(classes=["rindoku-label"])
+        para += sentence(template, **parts)
+        return para
 
 
 class SourceDirective(RindokuDirective):
@@ -101,7 +117,7 @@ class SourceDirective(RindokuDirective):
             obj = import_object(path)
             source = inspect.getsource(obj)
             file = inspect.getsourcefile(obj)
-            _, line = inspect.getsourcelines(obj)
+            _lines, line = inspect.getsourcelines(obj)
         except (ImportError, AttributeError, TypeError, OSError) as exc:
             raise self.error(f"rindoku-source: cannot show {path!r}: {exc}") from exc
         if file:
@@ -136,7 +152,8 @@ class ExampleDirective(RindokuDirective):
         self._record(outcome)
 
         box = nodes.container(classes=["rindoku-example"])
-        box += self.label(f"Example: {example.title} ({example.id})")
+        box += self.label(_("Example: {title} ({id})"), title=self.page_text(example.title),
+                          id=example.id)
         if "hide-source" not in self.options:
             box += self._prelude(example)
             box += self.code(example.source)
@@ -149,15 +166,15 @@ class ExampleDirective(RindokuDirective):
             box += self._missing_data_note(outcome)
         elif result is None:
             box += self.parse_markdown(
-                f"```{{note}}\nThis example takes a while. Run `rindoku run {example.id}` "
-                "to see its output and figures, or build the book with `rindoku book --long`."
-                "\n```"
-            )
+                "```{note}\n" + _("This example takes a while. Run {run} to see its output and "
+                                  "figures, or build the book with {build}.").format(
+                    run=f"`rindoku run {example.id}`", build="`rindoku book --long`")
+                + "\n```", page=False)
         elif not result.ok:
             logger.error("example %s raised:\n%s", example.id, result.error,
                          location=self.get_location())
             box += nodes.container("", self.code(result.error or "", "text",
-                                                 caption="This example raised"),
+                                                 caption=_("This example raised")),
                                    classes=["rindoku-error"])
         else:
             box += self._output(result, example)
@@ -198,21 +215,23 @@ class ExampleDirective(RindokuDirective):
         """"Recorded on 2026-12-02 with `rindoku record cbow.ptb` (25 s, 16 cores, …)."
         and, when it applies, that the record is stale or the data is not here."""
         para = nodes.paragraph(classes=["rindoku-recorded"])
-        para += nodes.Text(f"Recorded on {record.date} with ")
-        para += nodes.literal(record.command, record.command)
-        para += nodes.Text(f" ({duration(record.seconds)}, {record.machine_short}).")
+        para += sentence(_("Recorded on {date} with {command} ({duration}, {machine})."),
+                         date=record.date, command=nodes.literal(record.command, record.command),
+                         duration=duration(record.seconds), machine=record.machine_short)
         if outcome.stale:
             para["classes"].append("rindoku-stale")
             command = f"rindoku record {outcome.example.id}"
-            para += nodes.Text(" This record is stale: the code has changed since it was "
-                               "recorded; run ")
-            para += nodes.literal(command, command)
-            para += nodes.Text(" to update it.")
+            para += nodes.Text(" ")
+            para += sentence(_("This record is stale: the code has changed since it was "
+                               "recorded; run {command} to update it."),
+                             command=nodes.literal(command, command))
         if outcome.missing_data:
             para += nodes.Text(" ")
-            para += data_sets_phrase(outcome.datasets, capital=True)
-            para += nodes.Text(f" {'is' if len(outcome.datasets) < 2 else 'are'} not here, "
-                               "so the book shows this recorded run.")
+            template = (_("{data_sets} is not here, so the book shows this recorded run.")
+                        if len(outcome.datasets) < 2 else
+                        _("{data_sets} are not here, so the book shows this recorded run."))
+            para += sentence(template, data_sets=data_sets_phrase(outcome.datasets,
+                                                                  capital=True))
         return para
 
     def _missing_data_note(self, outcome: Outcome) -> nodes.note:
@@ -220,32 +239,38 @@ class ExampleDirective(RindokuDirective):
         para = nodes.paragraph()
         if outcome.datasets:
             names = " ".join(outcome.datasets)
-            para += nodes.Text("This example needs ")
-            para += data_sets_phrase(outcome.datasets)
-            para += nodes.Text(f", which {'is' if len(outcome.datasets) < 2 else 'are'} "
-                               "not here: run ")
-            para += nodes.literal("", f"rindoku data fetch {names}")
-            para += nodes.Text(" (with internet) or set ")
-            para += nodes.literal("", "RINDOKU_DATA=DIR")
-            para += nodes.Text(".")
+            template = (_("This example needs {data_sets}, which is not here: run {fetch} "
+                          "(with internet) or set {variable}.") if len(outcome.datasets) < 2 else
+                        _("This example needs {data_sets}, which are not here: run {fetch} "
+                          "(with internet) or set {variable}."))
+            para += sentence(template, data_sets=data_sets_phrase(outcome.datasets),
+                             fetch=nodes.literal("", f"rindoku data fetch {names}"),
+                             variable=nodes.literal("", "RINDOKU_DATA=DIR"))
         else:
-            para += nodes.Text("This example needs a data file that is not here: ")
-            para += nodes.Text(outcome.result.data_error if outcome.result else "")
+            para += sentence(_("This example needs a data file that is not here: {error}"),
+                             error=outcome.result.data_error if outcome.result else "")
         return nodes.note("", para, classes=["rindoku-no-data"])
 
     def _output(self, result: ExampleResult, example: Example) -> list[nodes.Node]:
         out: list[nodes.Node] = []
         if result.stdout.strip():
             out.append(nodes.container("", self.code(result.stdout.rstrip("\n"), "text",
-                                                     caption="Output"),
+                                                     caption=_("Output")),
                                        classes=["rindoku-output"]))
-        for number, figure in enumerate(result.figures, start=1):
+        language = self.config.language or "en"
+        for number, drawn in enumerate(result.figures, start=1):
+            # the figure in the edition's language, where it has words to translate
+            figure = figure_in(drawn, language)
             # what the figure shows, saved with it when it was drawn; an older
             # cached figure has none, and the example's title stands in
             shows = (figure_description(figure) if figure.is_file() else "") or example.title
             uri = self.relative_to_doc(figure)
-            out.append(figure_link("", nodes.image(
-                uri=uri, alt=f"{result.id}, figure {number}: {shows}", candidates={"*": uri})))
+            # the description is the figure's own, in the edition's language: given
+            # to the image when it is written, so that no catalog extracts it
+            alt = _("{id}, figure {number}: {shows}").format(id=result.id, number=number,
+                                                             shows=shows)
+            out.append(figure_link("", nodes.image(uri=uri, candidates={"*": uri}),
+                                   description=alt))
         return out
 
     def _prelude(self, example: Example) -> list[nodes.Node]:
@@ -254,8 +279,8 @@ class ExampleDirective(RindokuDirective):
         code = example_code(example)
         if not code.prelude:
             return []
-        title = "Imports" + (f" and the definitions it uses ({', '.join(code.names)})"
-                             if code.names else "")
+        title = (_("Imports and the definitions it uses ({names})").format(
+            names=", ".join(code.names)) if code.names else _("Imports"))
         return [make_details(title, self.code(code.prelude), classes=("rindoku-prelude",))]
 
     def _script_link(self, example: Example, cache: ExampleCache) -> nodes.paragraph:
@@ -272,35 +297,59 @@ class ExampleDirective(RindokuDirective):
         if module:  # the script shows the module's helpers: a change of them re-reads the page
             self.env.note_dependency(module)
         para = nodes.paragraph(classes=["rindoku-downloads"])
-        para += nodes.Text("Download ")
-        para += download_link(self.env.docname, self.relative_to_doc(script), script.name)
-        para += nodes.Text(" · ")
-        para += download_link(self.env.docname, self.relative_to_doc(notebook), notebook.name)
-        para += nodes.Text(" · or run it in a terminal: ")
-        para += nodes.literal("", f"rindoku run {example.id}")
+        para += sentence(
+            _("Download {script} · {notebook} · or run it in a terminal: {command}"),
+            script=download_link(self.env.docname, self.relative_to_doc(script), script.name),
+            notebook=download_link(self.env.docname, self.relative_to_doc(notebook),
+                                   notebook.name),
+            command=nodes.literal("", f"rindoku run {example.id}"))
         return para
 
 
 def duration(seconds: float) -> str:
     """``0.4 s``, ``25 s``, ``3 min 10 s``, ``1 h 5 min``."""
     if seconds < 9.95:
-        return f"{seconds:.1f} s"
+        return _("{seconds} s").format(seconds=f"{seconds:.1f}")
     seconds = round(seconds)
     if seconds < 60:
-        return f"{seconds} s"
+        return _("{seconds} s").format(seconds=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+        return _("{minutes} min {seconds} s").format(minutes=seconds // 60,
+                                                     seconds=seconds % 60)
+    return _("{hours} h {minutes} min").format(hours=seconds // 3600,
+                                               minutes=seconds % 3600 // 60)
 
 
 def data_sets_phrase(names: list[str], capital: bool = False) -> list[nodes.Node]:
     """"the `ptb` data set", "the `ptb` and `word-benchmarks` data sets"."""
-    out: list[nodes.Node] = [nodes.Text("The " if capital else "the ")]
+    listed: list[nodes.Node] = []
     for number, name in enumerate(names):
         if number:
-            out.append(nodes.Text(" and " if number == len(names) - 1 else ", "))
-        out.append(nodes.literal(name, name))
-    out.append(nodes.Text(" data sets" if len(names) > 1 else " data set"))
+            listed.append(nodes.Text(_(" and ") if number == len(names) - 1 else _(", ")))
+        listed.append(nodes.literal(name, name))
+    if len(names) > 1:
+        template = _("The {names} data sets") if capital else _("the {names} data sets")
+    else:
+        template = _("The {names} data set") if capital else _("the {names} data set")
+    return sentence(template, names=listed)
+
+
+def sentence(template: str, **parts: str | nodes.Node | list[nodes.Node]) -> list[nodes.Node]:
+    """The nodes of a sentence of the extension's (translated) words, ``template``,
+    with its ``{name}`` fields filled: text, a node (a link, a literal) or nodes."""
+    out: list[nodes.Node] = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(str(template)):
+        if literal:
+            out.append(nodes.Text(literal))
+        if field is None:
+            continue
+        part = parts[field]
+        if isinstance(part, str):
+            out.append(nodes.Text(part))
+        elif isinstance(part, list):
+            out.extend(part)
+        else:
+            out.append(part)
     return out
 
 
@@ -321,7 +370,7 @@ def add_chapter_notebook_link(app: Sphinx, doctree: nodes.document) -> None:
     so that the notebook is copied into ``_downloads`` like an example's script.
     """
     env = app.env
-    folder, _, slug = env.docname.rpartition("/")
+    folder, _sep, slug = env.docname.rpartition("/")
     chapter = next((c for c in book_chapters(app) if c.slug == slug), None)
     if folder != app.config.rindoku_chapters_dir or chapter is None:
         return
@@ -338,8 +387,8 @@ def add_chapter_notebook_link(app: Sphinx, doctree: nodes.document) -> None:
     doc_dir = Path(env.srcdir) / Path(env.docname).parent
     target = os.path.relpath(path, doc_dir).replace(os.sep, "/")
     para = nodes.paragraph(classes=["rindoku-downloads", "rindoku-chapter-notebook"])
-    para += nodes.Text("All of this chapter's examples in one Jupyter notebook: ")
-    para += download_link(env.docname, target, path.name)
+    para += sentence(_("All of this chapter's examples in one Jupyter notebook: {notebook}"),
+                     notebook=download_link(env.docname, target, path.name))
     section = doctree.next_node(nodes.section)
     if section is not None and section.children and isinstance(section[0], nodes.title):
         section.insert(1, para)
@@ -360,20 +409,24 @@ class ExerciseDirective(RindokuDirective):
         self.env.note_dependency(str(exercise.solution_file))
 
         box = nodes.container(classes=["rindoku-exercise"])
-        box += self.label(f"Exercise: {exercise.title} ({exercise.id})")
+        box += self.label(_("Exercise: {title} ({id})"), title=self.page_text(exercise.title),
+                          id=exercise.id)
         box += self.parse_markdown(exercise.prompt)
         commands = (f"rindoku exercise start {exercise.id}\n"
                     f"rindoku exercise check {exercise.id} {exercise.filename}")
-        box += self.code(commands, "console", caption="Start and check it")
-        box += self.code(exercise.starter, caption=f"Starter code ({exercise.filename})")
+        box += self.code(commands, "console", caption=_("Start and check it"))
+        box += self.code(exercise.starter,
+                         caption=_("Starter code ({filename})").format(filename=exercise.filename))
         # one collapsible block per hint, so that a reader opens them one at a time
         last = len(exercise.hints)
         for number, hint in enumerate(exercise.hints, start=1):
-            title = f"Hint {number}"
+            template = _("Hint {number}")
             if number == last and last > 1:
-                title += " (last: shows code)" if "`" in hint else " (last)"
-            box += make_details(title, *self.parse_markdown(hint), classes=("rindoku-hint",))
-        box += make_details("Solution", self.code(exercise.solution))
+                template = _("Hint {number} (last: shows code)") if "`" in hint else _(
+                    "Hint {number} (last)")
+            box += make_details(template.format(number=number), *self.parse_markdown(hint),
+                                classes=("rindoku-hint",))
+        box += make_details(_("Solution"), self.code(exercise.solution))
         return [box]
 
 
@@ -387,13 +440,24 @@ class ChaptersDirective(TocTree, RindokuDirective):
     def run(self) -> list[nodes.Node]:
         chapters = book_chapters(self.env.app)
         book_state(self.env).chapter_docs.add(self.env.docname)
-        rows = ["| | Chapter | Covers | Source |", "|---|---|---|---|"]
+        language = self.config.language or "en"
+        columns = (_("Chapter"), _("Covers"), _("Source"))
+        rows = ["| | {} | {} | {} |".format(*columns), "|---|---|---|---|"]
         for c in chapters:
-            rows.append(f"| {c.number} | {{doc}}`{c.title} <chapters/{c.slug}>` ({c.title_ja}) "
+            title, other = chapter_titles(c, language)
+            rows.append(f"| {c.number} | {{doc}}`{title} <chapters/{c.slug}>` ({other}) "
                         f"| {c.summary} | {c.source} |")
         table = self.parse_markdown("\n".join(rows))
+        # the summaries and sources are the page's to translate; the rest is in
+        # the edition's language already
+        for row in (r for t in table for r in t.findall(nodes.row)):
+            header = isinstance(row.parent, nodes.thead)
+            for column, entry in enumerate(row.children):
+                if header or column < 2:
+                    for para in entry.findall(nodes.paragraph):
+                        para["translatable"] = False
         self.content = StringList([f"chapters/{c.slug}" for c in chapters])
-        self.options = {"maxdepth": 1, "caption": "Chapters", "hidden": True}
+        self.options = {"maxdepth": 1, "caption": str(_("Chapters")), "hidden": True}
         return table + super().run()
 
 
@@ -403,15 +467,27 @@ class GlossaryDirective(RindokuDirective):
 
     def run(self) -> list[nodes.Node]:
         book_state(self.env).chapter_docs.add(self.env.docname)
+        language = self.config.language or "en"
         entries = []
         for chapter in book_chapters(self.env.app):
             for english, japanese in chapter.terms.items():
                 entries.append((english.lower(), english, japanese, chapter))
-        rows = ["| English | 日本語 | Chapter |", "|---|---|---|"]
-        for _, english, japanese, chapter in sorted(entries, key=lambda e: e[0]):
-            rows.append(f"| {english} | {japanese} | {{ref}}`{chapter.title} "
+        columns = (_("English"), "日本語", _("Chapter"))
+        rows = ["| {} | {} | {} |".format(*columns), "|---|---|---|"]
+        for _key, english, japanese, chapter in sorted(entries, key=lambda e: e[0]):
+            title, _other = chapter_titles(chapter, language)
+            rows.append(f"| {english} | {japanese} | {{ref}}`{title} "
                         f"<{term_label(chapter.slug, english)}>` |")
-        return self.parse_markdown("\n".join(rows))
+        # each term is in its language already, and a chapter's title is its own
+        return self.parse_markdown("\n".join(rows), page=False)
+
+
+def chapter_titles(chapter: Chapter, language: str) -> tuple[str, str]:
+    """A chapter's title in the edition's ``language`` and its title in the other
+    language: ``title`` and ``title_ja`` from its metadata."""
+    if language == "ja":
+        return chapter.title_ja, chapter.title
+    return chapter.title, chapter.title_ja
 
 
 class HooksDirective(RindokuDirective):

@@ -9,6 +9,8 @@ from typing import Any
 
 from docutils import nodes
 
+from rindoku.sphinxext.translations import _
+
 
 class details(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
     """A block whose content is hidden until the reader opens it."""
@@ -36,22 +38,30 @@ def depart_summary_html(self: Any, node: summary) -> None:
 
 class figure_link(nodes.General, nodes.Element):  # noqa: N801
     """An example's figure (one :class:`~docutils.nodes.image` inside) that opens
-    the image file at full size when clicked."""
+    the image file at full size when clicked.
+
+    ``description`` says what the figure shows, in the figure's language: the
+    image's alt text, given to it only when it is written, so that a catalog
+    never extracts it (:mod:`rindoku.sphinxext.translations`).
+    """
 
 
 def visit_figure_link_html(self: Any, node: figure_link) -> None:
     image = node.next_node(nodes.image)
+    if image is not None and node.get("description") and not image.get("alt"):
+        image["alt"] = node["description"]
     uri = image["uri"] if image is not None else ""
     # the image's file as the builder copies it (the image's own visit rewrites its uri so)
     if uri in self.builder.images:
         uri = posixpath.join(self.builder.imgpath, urllib.parse.quote(self.builder.images[uri]))
     self.body.append(self.starttag(node, "a", "", href=uri, CLASS="rindoku-figure",
-                                   title="Open the figure at full size"))
+                                   title=_("Open the figure at full size")))
 
 
 def depart_figure_link_html(self: Any, node: figure_link) -> None:
     # said in words too: a phone shows no zoom cursor
-    self.body.append('<span class="rindoku-figure-open">open at full size</span></a>\n')
+    text = self.encode(str(_("open at full size")))
+    self.body.append(f'<span class="rindoku-figure-open">{text}</span></a>\n')
 
 
 def visit_plain(self: Any, node: nodes.Element) -> None:

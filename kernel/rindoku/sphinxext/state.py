@@ -60,11 +60,17 @@ def book_chapters(app: Sphinx) -> list[Chapter]:
 
 
 def cache_dir(app: Sphinx) -> Path:
-    """Where example results are cached: ``rindoku_cache_dir`` or beside the output."""
+    """Where example results are cached: ``rindoku_cache_dir``, or beside the output
+    (``_build/rindoku-cache`` for ``_build/html``), which for an edition of a book
+    in several languages (``_build/html/ja``) is beside the editions' folder."""
     configured = app.config.rindoku_cache_dir
     if configured:
         return (Path(app.confdir) / configured).resolve()
-    return Path(app.outdir).parent / "rindoku-cache"
+    outdir = Path(app.outdir)
+    language = app.config.language or "en"
+    if outdir.name == language and language in app.config.rindoku_editions:
+        outdir = outdir.parent
+    return outdir.parent / "rindoku-cache"
 
 
 def records_dir(app: Sphinx) -> Path:

@@ -37,6 +37,19 @@ logger = logging.getLogger(__name__)
 BENCHMARK_PREFIX = "bench."
 
 
+UNITS = {"ja": {"ms": "ミリ秒", "s": "秒", "seconds": "秒", "minute": "分", "minutes": "分",
+               "hour": "時間", "hours": "時間", "times": "倍", "words": "語"}}
+"""The unit words a published value may end in, by language: an example publishes
+``"{:.0f} minutes"`` once, and each edition reads it in its own words."""
+
+
+def localised(text: str, language: str | None) -> str:
+    """``text`` (a published value) with its trailing unit in ``language``'s words."""
+    number, space, unit = text.rpartition(" ")
+    words = UNITS.get(language or "", {})
+    return f"{number}{space}{words[unit]}" if space and unit in words else text
+
+
 class ValueRole(SphinxRole):
     """``{rindoku-value}`EXAMPLE_ID:NAME``` — the formatted value NAME of a run."""
 
@@ -93,7 +106,8 @@ class ValueRole(SphinxRole):
             published = ", ".join(sorted(values)) or "nothing"
             return self._fail(entry, f"{source_id} publishes {published}; no {name!r} "
                                      f"(the values of {origin})")
-        return self._show(entry, values[name], ["rindoku-value"])
+        return self._show(entry, localised(values[name], self.env.config.language),
+                          ["rindoku-value"])
 
     def _show(self, entry: dict[str, object], text: str, classes: list[str]
               ) -> tuple[list[Node], list[system_message]]:

@@ -4,6 +4,10 @@
 (() => {
   "use strict";
   const LONG = 25; // a listing of more lines than this is folded
+  // the button's words in the page's language (the book's Japanese edition)
+  const JAPANESE = document.documentElement.lang.startsWith("ja");
+  const showAll = (lines) => (JAPANESE ? `全 ${lines} 行を表示` : `Show all ${lines} lines`);
+  const showFewer = JAPANESE ? "表示を短くする" : "Show fewer lines";
 
   const fold = () => {
     document.querySelectorAll(".bd-article div.highlight > pre").forEach((pre) => {
@@ -17,7 +21,7 @@
       button.type = "button";
       button.className = "rindoku-fold-toggle";
       const show = (folded) => {
-        button.textContent = folded ? `Show all ${lines} lines` : "Show fewer lines";
+        button.textContent = folded ? showAll(lines) : showFewer;
         button.setAttribute("aria-expanded", String(!folded));
       };
       show(true);
