@@ -139,7 +139,7 @@ def test_schedule_with_a_broken_plan_is_one_line(tmp_path, capsys):
 def test_the_book_has_a_schedule_page_and_a_deck_for_every_meeting(real_book):
     """The Schedule page lists each meeting, links its sections and its deck, which exists."""
     out, done, _ = real_book
-    html = out / "html"
+    html = out / "html" / "en"  # the English edition, as nox -s book lays it out
     page = (html / "schedule.html").read_text(encoding="utf-8")
     plan = read_plan(SAMPLE, REGISTRY)
     for meeting in plan.meetings:
