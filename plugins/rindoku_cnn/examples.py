@@ -16,6 +16,7 @@ from rindoku import publish
 from rindoku.trainer import Trainer
 from rindoku_cnn.datasets import load_digits
 from rindoku_cnn.figures import (
+    _,
     plot_edge_filters,
     plot_feature_maps,
     plot_filter_grid,
@@ -78,7 +79,7 @@ def convolution(rng: np.random.Generator) -> None:
     out_naive = conv2d_naive(x, W, b)
     naive_seconds = time.perf_counter() - start
     times = []
-    for _ in range(5):
+    for _run in range(5):
         start = time.perf_counter()
         out_im2col = conv.forward(x)
         times.append(time.perf_counter() - start)
@@ -132,7 +133,7 @@ def digits(rng: np.random.Generator) -> None:
 
     fig, ax = plt.subplots(figsize=(6, 4))
     trainer.plot(ax)
-    ax.set_title("Training loss of SimpleConvNet on the 8×8 digits")
+    ax.set_title(_("Training loss of SimpleConvNet on the 8×8 digits"))
     plot_held_out_accuracy(history.val_accuracies, len(t_test))
 
     # the held-out digits it gets wrong

@@ -31,6 +31,8 @@ _ = Labels(ja={
     "Convolution with padding 1: three filters give three feature maps":
         "パディング 1 の畳み込み: 3 つのフィルターから 3 つの特徴マップ",
     "held-out accuracy": "テストデータの認識精度",
+    "Training loss of SimpleConvNet on the 8×8 digits":
+        "8×8 の数字画像での SimpleConvNet の訓練損失",
     "epoch": "エポック",
     "accuracy on the {n} held-out digits": "テストデータ {n} 枚の認識精度",
     "Held-out accuracy after each epoch (final {accuracy})":
