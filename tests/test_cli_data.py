@@ -104,7 +104,9 @@ def test_a_third_party_data_set_is_listed_with_the_built_in_ones(plugin, cache, 
     assert row(out, "mnist")[:3] == ["mnist", "cnn", "4"]
     assert row(out, "spiral") == ["spiral", "backprop", "-", "-", "no", "files", "-"]
     assert row(out, "extra-words") == ["extra-words", "extra", "2", "?", "missing", "missing"]
-    assert "run 'rindoku data fetch extra-broken extra-words mnist ptb word-benchmarks' " in out
+    assert row(out, "dates")[:3] == ["dates", "seq2seq", "1"]
+    assert ("run 'rindoku data fetch addition dates extra-broken extra-words mnist ptb "
+            "word-benchmarks' ") in out
 
 
 def test_fetch_downloads_into_the_cache_and_then_finds_it(alone, capsys):

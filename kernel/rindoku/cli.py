@@ -62,7 +62,7 @@ from rindoku.language import (
     words_for,
     wrap,
 )
-from rindoku.records import example_record, machine_summary, write_record
+from rindoku.records import example_record, machine_summary, runs_only_when_named, write_record
 from rindoku.registry import Registry, UnknownNameError, closest_names, load_registry
 from rindoku.scaffold import ScaffoldError, check_slug, new_chapter
 from rindoku.schedule import Meeting, Plan, PlanError, next_meeting, read_plan
@@ -497,7 +497,7 @@ def cmd_record(registry: Registry, args: argparse.Namespace, words: Words = ENGL
 
 def _long_examples(registry: Registry) -> list[Example]:
     return [item.value for _, item in sorted(registry.kind("examples").items())
-            if item.value.size == "long"]
+            if item.value.size == "long" and not runs_only_when_named(item.value)]
 
 
 def record_examples(examples: Sequence[Example], root: Path, timeout: float | None = None,
@@ -1252,7 +1252,8 @@ def build_parser(words: Words = ENGLISH) -> argparse.ArgumentParser:
     p = command(sub, "record", _("run examples and keep their results in docs/records, "
                                  "where the book shows them"))
     p.add_argument("ids", nargs="*", metavar="ID", help=_("example ids, e.g. cbow.ptb"))
-    p.add_argument("--all", action="store_true", help=_("every long example"))
+    p.add_argument("--all", action="store_true",
+                   help=_("every long example, except those that take hours"))
     p.add_argument("--root", help=checkout)
     p.add_argument("--timeout", type=seconds, metavar="SECONDS",
                    help=_("time limit of each run (default: the example's own)"))

@@ -47,6 +47,7 @@ __all__ = [
     "load_records",
     "machine_summary",
     "read_record",
+    "runs_only_when_named",
     "write_record",
 ]
 
@@ -54,6 +55,10 @@ FORMAT = 1
 """The version of the ``record.json`` schema this rindoku reads and writes."""
 
 RECORD_FILE = "record.json"
+
+NAMED_ONLY_SECONDS = 6 * 3600.0
+"""A long example allowed more time than this takes hours (the book's own 40 epochs
+of BetterRnnlm): it runs only when named, never with ``--all`` or ``book --long``."""
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {
     "format": int, "rindoku": str, "id": str, "kind": str, "key": str, "recorded": str,
@@ -272,6 +277,12 @@ def module_files(names: Iterable[str]) -> dict[str, str]:
             spec = None
         files[name] = (spec.origin or "") if spec is not None and spec.has_location else ""
     return files
+
+
+def runs_only_when_named(example: Example) -> bool:
+    """True for a long example of hours, which ``rindoku record --all`` and
+    ``rindoku book --long`` leave out: ``rindoku run ID`` or ``rindoku record ID`` runs it."""
+    return example.size == "long" and example.timeout > NAMED_ONLY_SECONDS
 
 
 def is_stale(record: Record, example: Example) -> bool:

@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 
 from rindoku.examples import Example
 from rindoku.execution import ExampleCache, ExampleResult, example_key
-from rindoku.records import Record, is_stale, module_files
+from rindoku.records import Record, is_stale, module_files, runs_only_when_named
 from rindoku.sphinxext.state import cache_dir, record_file, records_of, registry_of
 
 __all__ = ["Outcome", "outcome_of"]
@@ -95,7 +95,8 @@ def outcome_of(app: Sphinx, example: Example) -> Outcome:
     if example.id in memo:
         return memo[example.id]
     cache = ExampleCache(cache_dir(app))
-    run_now = example.size == "quick" or app.config.rindoku_run_long
+    run_now = example.size == "quick" or (app.config.rindoku_run_long
+                                          and not runs_only_when_named(example))
     result = cache.run(example) if run_now else cache.lookup(example)
     record = records_of(app).get(example.id)
     if record is not None and record.kind != "example":
