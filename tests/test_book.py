@@ -142,8 +142,8 @@ def test_the_book_builds_without_any_data_and_says_what_is_missing(tmp_path):
                       "-D", f"rindoku_cache_dir={tmp_path / 'cache'}", env=env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("rindoku: missing data: ptb"), last
-    assert "rindoku data fetch ptb" in last and "RINDOKU_DATA=DIR" in last
+    assert last.startswith("rindoku: missing data: addition, dates, ptb"), last
+    assert "rindoku data fetch addition dates ptb" in last and "RINDOKU_DATA=DIR" in last
     page = (tmp_path / "out" / "html" / "chapters" / "countbased.html").read_text()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
     assert "data set is not here" in text or "which is not here: run rindoku data fetch" in text

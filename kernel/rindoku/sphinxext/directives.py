@@ -37,7 +37,7 @@ from rindoku.notebooks import (
     notebook_name,
     write_notebook,
 )
-from rindoku.records import Record
+from rindoku.records import Record, runs_only_when_named
 from rindoku.registry import Registry, UnknownNameError
 from rindoku.sphinxext.nodes import figure_link, make_details
 from rindoku.sphinxext.results import Outcome, outcome_of
@@ -85,7 +85,12 @@ class RindokuDirective(SphinxDirective):
         self.state.nested_parse(StringList(text.splitlines(), source=self.env.docname),
                                 self.content_offset, container)
         children = list(container.children)
-        return from_page(children, *self.get_source_info()) if page else children
+        if page:
+            return from_page(children, *self.get_source_info())
+        for child in children:  # not the page's messages: its catalog has no say in them
+            for element in child.findall(nodes.TextElement):
+                element["translatable"] = False
+        return children
 
     def page_text(self, text: str) -> nodes.Element:
         """A plugin's title, translated through the page's catalog."""
@@ -165,11 +170,13 @@ class ExampleDirective(RindokuDirective):
         elif outcome.missing_data:
             box += self._missing_data_note(outcome)
         elif result is None:
-            box += self.parse_markdown(
-                "```{note}\n" + _("This example takes a while. Run {run} to see its output and "
-                                  "figures, or build the book with {build}.").format(
-                    run=f"`rindoku run {example.id}`", build="`rindoku book --long`")
-                + "\n```", page=False)
+            run = f"`rindoku run {example.id}`"
+            note = (_("This example takes hours. Run {run} to see its output and figures.")
+                    .format(run=run) if runs_only_when_named(example) else
+                    _("This example takes a while. Run {run} to see its output and figures, or "
+                      "build the book with {build}.").format(run=run,
+                                                             build="`rindoku book --long`"))
+            box += self.parse_markdown("```{note}\n" + note + "\n```", page=False)
         elif not result.ok:
             logger.error("example %s raised:\n%s", example.id, result.error,
                          location=self.get_location())
