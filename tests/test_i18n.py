@@ -423,6 +423,13 @@ def test_every_page_of_the_real_book_has_its_catalog_translated(real_book_ja):
 
 
 @pytest.mark.slow
+def test_the_real_japanese_build_reports_no_page_left_to_translate(real_book_ja):
+    """The build's summary names no page: a translator is sent to nothing that is done."""
+    _out, done = real_book_ja
+    assert "not fully translated" not in done.stdout, done.stdout[-2000:]
+
+
+@pytest.mark.slow
 def test_no_page_of_the_real_japanese_edition_has_an_english_paragraph(real_book_ja):
     """Sphinx marks each message without a translation: no page has one."""
     out, _ = real_book_ja
