@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from rindoku import publish
-from rindoku.trainer import Trainer
 from rindoku_attention.fast import FastAttentionSeq2seq
 from rindoku_attention.figures import plot_attention_maps, plot_weights
 from rindoku_attention.layers import AttentionWeight, WeightSum
 from rindoku_attention.models import AttentionSeq2seq
-from rindoku_optimizers.optimizers import Adam
-from rindoku_seq2seq.evaluation import answers, eval_seq2seq, train_seq2seq
+from rindoku_seq2seq.evaluation import answers, eval_seq2seq, time_training, train_seq2seq
 from rindoku_seq2seq.fast import FastPeekySeq2seq, InPlaceAdam
 from rindoku_seq2seq.figures import plot_accuracy
 from rindoku_seq2seq.sequence import load_data
@@ -77,22 +74,6 @@ def weights(rng: np.random.Generator) -> None:
     plot_weights(a[0], "attention weights of one decoder step")
 
 
-def _time_training(model: Any, x: np.ndarray, t: np.ndarray, batches: int,
-                   rng: np.random.Generator) -> float:
-    """Processor seconds per mini-batch of the book's training step (Adam, clipping).
-
-    The fast model is trained with the fast path's Adam, which computes the same update.
-    """
-    optimizer = InPlaceAdam() if getattr(model, "generates_batches", False) else Adam()
-    trainer = Trainer(model, optimizer, rng=rng, progress=False)
-    trainer.fit(x[:BATCH_SIZE], t[:BATCH_SIZE], max_epoch=1, batch_size=BATCH_SIZE,
-                max_grad=MAX_GRAD)
-    start = time.process_time()
-    trainer.fit(x[:batches * BATCH_SIZE], t[:batches * BATCH_SIZE], max_epoch=1,
-                batch_size=BATCH_SIZE, max_grad=MAX_GRAD)
-    return (time.process_time() - start) / batches
-
-
 def textbook_and_fast(rng: np.random.Generator) -> None:
     """The textbook AttentionSeq2seq and the fast one: the same numbers, and an epoch's time.
 
@@ -124,8 +105,8 @@ def textbook_and_fast(rng: np.random.Generator) -> None:
 
     with threadpool_limits(limits=1, user_api="blas"):
         batches = len(x_train) // BATCH_SIZE
-        textbook_batch = _time_training(textbook, x_train, data.t_train, 2, rng)
-        fast_batch = _time_training(fast, x_train, data.t_train, 2, rng)
+        textbook_batch = time_training(textbook, x_train, data.t_train, 2, rng)
+        fast_batch = time_training(fast, x_train, data.t_train, 2, rng)
         n = 10
         start = time.process_time()
         for i in range(n):

@@ -140,8 +140,7 @@ class FastAttentionDecoder:
         N, T = xs.shape
         with BLAS.limit(limits=1, user_api="blas"):
             ids = xs.T.ravel()  # step after step
-            A = embed_W[ids] @ Wx
-            A += b
+            A = (embed_W @ Wx + b)[ids]  # x Wx + b: a row of the characters' (V, 4H) table
             h = enc_hs[:, -1]
             hs = self.steps.forward(A, np.arange(T + 1) * N, None, h, np.zeros_like(h))
             dec_hs = hs.reshape(T, N, H).transpose(1, 0, 2)
@@ -170,9 +169,10 @@ class FastAttentionDecoder:
             dhs = np.ascontiguousarray(ddec_hs.transpose(1, 0, 2)).reshape(T * N, H)
             dA, dh0, _ = self.steps.backward(dhs)
             denc_hs[:, -1] += dh0
-            np.sum(dA, axis=0, out=db)
-            np.matmul(embed_W[ids].T, dA, out=dWx)
-            dembed_W[...] = sum_rows(ids, dA @ Wx.T, len(embed_W))
+            dtable = sum_rows(ids, dA, len(embed_W))  # the gradient of the table's rows
+            np.sum(dtable, axis=0, out=db)
+            np.matmul(embed_W.T, dtable, out=dWx)
+            np.matmul(dtable, Wx.T, out=dembed_W)
         return denc_hs
 
     def generate(self, enc_hs: np.ndarray, start_id: int, sample_size: int) -> np.ndarray:
@@ -189,8 +189,9 @@ class FastAttentionDecoder:
         ids = np.full(N, start_id)
         h, c = enc_hs[:, -1], np.zeros((N, H), dtype=enc_hs.dtype)
         with BLAS.limit(limits=1, user_api="blas"):
+            table = embed_W @ Wx + b
             for t in range(sample_size):
-                h, c = self.steps.step(embed_W[ids] @ Wx + b, h, c)
+                h, c = self.steps.step(table[ids], h, c)
                 context = self.attention.forward(enc_hs, h[:, np.newaxis, :])[:, 0]
                 weights[:, t] = self.attention.attention_weights[:, 0]
                 score = context @ affine_W[:H] + h @ affine_W[H:] + affine_b

@@ -28,6 +28,7 @@ from tqdm.notebook import tqdm_notebook
 from rindoku.progress import progress_bar
 from rindoku.trainer import ShuffledBatches, Trainer
 from rindoku_optimizers.optimizers import Adam
+from rindoku_seq2seq.fast import InPlaceAdam
 from rindoku_seq2seq.sequence import SequenceData
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "answers",
     "eval_seq2seq",
     "mark",
+    "time_training",
     "train_seq2seq",
 ]
 
@@ -165,6 +167,25 @@ class Seq2seqRun:
         """One line: ``NAME: accuracy 99.1 % after epoch 25 (best 99.6 % at epoch 22)``."""
         return (f"{self.name}: accuracy {self.last:.1%} after epoch {len(self.accuracies)} "
                 f"(best {self.best:.1%} at epoch {self.best_epoch})").replace("%", " %")
+
+
+def time_training(model: Any, x: np.ndarray, t: np.ndarray, batches: int,
+                  rng: np.random.Generator, *, batch_size: int = 128,
+                  max_grad: float = 5.0) -> float:
+    """Processor seconds per mini-batch of the book's training step (Adam, clipping).
+
+    One mini-batch first, untimed (the first step allocates what later ones
+    reuse), then ``batches`` timed.  The fast model is trained with the fast
+    path's Adam, which computes the same update.
+    """
+    optimizer = InPlaceAdam() if getattr(model, "generates_batches", False) else Adam()
+    trainer = Trainer(model, optimizer, rng=rng, progress=False)
+    trainer.fit(x[:batch_size], t[:batch_size], max_epoch=1, batch_size=batch_size,
+                max_grad=max_grad)
+    start = time.process_time()
+    trainer.fit(x[:batches * batch_size], t[:batches * batch_size], max_epoch=1,
+                batch_size=batch_size, max_grad=max_grad)
+    return (time.process_time() - start) / batches
 
 
 def _percent(value: float) -> str:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from rindoku import publish
-from rindoku.trainer import Trainer
-from rindoku_optimizers.optimizers import Adam
-from rindoku_seq2seq.evaluation import StepWatch, answers, eval_seq2seq, train_seq2seq
+from rindoku_seq2seq.evaluation import (
+    StepWatch,
+    answers,
+    eval_seq2seq,
+    time_training,
+    train_seq2seq,
+)
 from rindoku_seq2seq.fast import FastPeekySeq2seq, FastSeq2seq, InPlaceAdam
 from rindoku_seq2seq.figures import plot_accuracy, plot_stability
 from rindoku_seq2seq.models import PeekySeq2seq
@@ -68,22 +71,6 @@ def data(rng: np.random.Generator) -> None:
     publish("vocab_size", len(vocab))
 
 
-def _time_training(model: Any, x: np.ndarray, t: np.ndarray, batches: int,
-                   rng: np.random.Generator) -> float:
-    """Processor seconds per mini-batch of the book's training step (Adam, clipping).
-
-    The fast model is trained with the fast path's Adam, which computes the same update.
-    """
-    optimizer = InPlaceAdam() if getattr(model, "generates_batches", False) else Adam()
-    trainer = Trainer(model, optimizer, rng=rng, progress=False)
-    trainer.fit(x[:BATCH_SIZE], t[:BATCH_SIZE], max_epoch=1, batch_size=BATCH_SIZE,
-                max_grad=MAX_GRAD)
-    start = time.process_time()
-    trainer.fit(x[:batches * BATCH_SIZE], t[:batches * BATCH_SIZE], max_epoch=1,
-                batch_size=BATCH_SIZE, max_grad=MAX_GRAD)
-    return (time.process_time() - start) / batches
-
-
 def textbook_and_fast(rng: np.random.Generator) -> None:
     """The textbook PeekySeq2seq and the fast one: the same numbers, and the time of an epoch.
 
@@ -118,8 +105,8 @@ def textbook_and_fast(rng: np.random.Generator) -> None:
 
     with threadpool_limits(limits=1, user_api="blas"):
         batches = len(x_train) // BATCH_SIZE
-        textbook_batch = _time_training(textbook, x_train, data.t_train, 10, rng)
-        fast_batch = _time_training(fast, x_train, data.t_train, 10, rng)
+        textbook_batch = time_training(textbook, x_train, data.t_train, 10, rng)
+        fast_batch = time_training(fast, x_train, data.t_train, 10, rng)
         start = time.process_time()
         for i in range(n):
             eval_seq2seq(textbook, x_test[[i]], data.t_test[[i]], data.id_to_char)
@@ -208,7 +195,8 @@ def stable_peeky(rng: np.random.Generator) -> None:
         first, last = (slice(iterations * e, iterations * (e + 1)) for e in (5, MAX_EPOCH - 1))
         steps = [float(np.median(watch.step_norms[part])) for part in (first, last)]
         grads = [float(np.median(watch.grad_norms[part])) for part in (first, last)]
-        print(f"{run.summary()}; {drops} drops of more than a point after epoch 10")
+        print(f"{run.summary()}; epochs after epoch 10 more than a point below the one "
+              f"before: {drops}")
         print(f"  median over epoch 6 and epoch {MAX_EPOCH}: gradient norm {grads[0]:.3f} -> "
               f"{grads[1]:.3f}, step {steps[0]:.4f} -> {steps[1]:.4f}")
         publish(f"{key}_accuracy", run.last, "{:.1%}")

@@ -25,9 +25,13 @@ This module computes the same loss and gradients differently:
   gradients it receives, so the sum of the backward passes is the backward
   pass of the sum;
 * :class:`LSTMSteps` is the recurrence alone, on rows packed step after
-  step: ``x Wx + b`` for all steps is one product before the loop, the
-  gates' derivatives for all steps one pass after it, and the weight
+  step: ``x Wx + b`` for all steps is given before the loop, the gates'
+  derivatives for all steps are one pass after it, and the weight
   gradients one product each;
+* ``x Wx + b`` is a lookup, not a product: x is a row of the embedding, so
+  ``x Wx + b`` is a row of the (V, 4H) table ``embed_W @ Wx + b``.  Going
+  back, the gradients of the rows that read the same character are added
+  up first (V sums), and dWx, db and dembed_W come from those;
 * :class:`FastPeekyDecoder` multiplies h by its rows of Wx (and of the
   output layer's W) once, and adds the result to every step;
 * ``generate`` answers a whole batch of questions at once, and
@@ -295,8 +299,7 @@ class FastEncoder:
         with BLAS.limit(limits=1, user_api="blas"):
             tree = PrefixTree(xs, len(embed_W))
             ids = tree.packed_inputs
-            A = embed_W[ids] @ Wx
-            A += b
+            A = (embed_W @ Wx + b)[ids]  # x Wx + b: a row of the characters' (V, 4H) table
             zero = np.zeros((1, Wh.shape[0]), dtype=Wx.dtype)
             hs = self.steps.forward(A, tree.offsets, tree.parents, zero, zero)
         self.cache = (tree, ids, len(hs))
@@ -320,9 +323,10 @@ class FastEncoder:
         with BLAS.limit(limits=1, user_api="blas"):
             # each packed row receives the sum over the questions that share it
             dA, _, _ = self.steps.backward(sum_rows(rows, dhs, M))
-            np.matmul(embed_W[ids].T, dA, out=dWx)
-            np.sum(dA, axis=0, out=db)
-            dembed_W[...] = sum_rows(ids, dA @ Wx.T, len(embed_W))
+            dtable = sum_rows(ids, dA, len(embed_W))  # the gradient of the table's rows
+            np.matmul(embed_W.T, dtable, out=dWx)
+            np.sum(dtable, axis=0, out=db)
+            np.matmul(dtable, Wx.T, out=dembed_W)
 
     def backward_states(self, dhs: np.ndarray) -> None:
         """Write the gradients, given those of every hidden state, dhs (N, T, H)."""
@@ -376,21 +380,21 @@ class FastDecoder:
         embed_W, Wx, Wh, b, affine_W, affine_b = self.params
         H = self.H
         T, N = xs.shape
-        x = embed_W[xs.ravel()]  # (T N, D), step after step
+        A = self._table()[xs.ravel()]  # (T N, 4H), step after step
         if self.peeky:  # h's part of x Wx, the same at every step
-            A = (x @ Wx[H:]).reshape(T, N, -1)
-            A += h @ Wx[:H] + b
-            A = A.reshape(T * N, -1)
-        else:
-            A = x @ Wx
-            A += b
+            A.reshape(T, N, -1)[...] += h @ Wx[:H]
         hs = self.steps.forward(A, np.arange(T + 1) * N, None, h, np.zeros_like(h))
         if self.peeky:
             score = (hs @ affine_W[H:]).reshape(T, N, -1)
             score += h @ affine_W[:H] + affine_b
         else:
             score = (hs @ affine_W + affine_b).reshape(T, N, -1)
-        return score, (xs, x, h, hs)
+        return score, (xs, h, hs)
+
+    def _table(self) -> np.ndarray:
+        """The embedding's part of x Wx + b for every character: (V, 4H), looked up by id."""
+        embed_W, Wx, _, b = self.params[:4]
+        return embed_W @ Wx[self.H:] + b if self.peeky else embed_W @ Wx + b
 
     def forward(self, xs: np.ndarray, h: np.ndarray) -> np.ndarray:
         """Start from h (N, H), read xs (N, T); return the scores (N, T, V)."""
@@ -407,7 +411,7 @@ class FastDecoder:
         """Write the gradients; return dh (N, H)."""
         embed_W, Wx, Wh, b, affine_W, affine_b = self.params
         dembed_W, dWx, _, db, daffine_W, daffine_b = self.grads
-        xs, x, h, hs = self.cache
+        xs, h, hs = self.cache
         H = self.H
         T, N = xs.shape
         with BLAS.limit(limits=1, user_api="blas"):
@@ -424,17 +428,15 @@ class FastDecoder:
                 dhs = dscore @ affine_W.T
                 dh = 0
             dA, dh0, _ = self.steps.backward(dhs)
-            np.sum(dA, axis=0, out=db)
+            dtable = sum_rows(xs.ravel(), dA, len(embed_W))  # the gradient of the table's rows
+            np.sum(dtable, axis=0, out=db)
+            Wx_embed, dWx_embed = (Wx[H:], dWx[H:]) if self.peeky else (Wx, dWx)
+            np.matmul(embed_W.T, dtable, out=dWx_embed)
+            np.matmul(dtable, Wx_embed.T, out=dembed_W)
             if self.peeky:
                 dA_sum = dA.reshape(T, N, -1).sum(axis=0)
-                np.matmul(x.T, dA, out=dWx[H:])
                 np.matmul(h.T, dA_sum, out=dWx[:H])
-                dx = dA @ Wx[H:].T
                 dh = dh + dA_sum @ Wx[:H].T
-            else:
-                np.matmul(x.T, dA, out=dWx)
-                dx = dA @ Wx.T
-            dembed_W[...] = sum_rows(xs.ravel(), dx, len(embed_W))
         return dh0 + dh
 
     def generate(self, h: np.ndarray, start_id: int, sample_size: int) -> np.ndarray:
@@ -444,26 +446,20 @@ class FastDecoder:
         sampled = np.empty((N, sample_size), dtype=np.int64)
         ids = np.full(N, start_id)
         state = (h, np.zeros_like(h))
-        embed_W, Wx, Wh, b, affine_W, affine_b = self.params
+        H = self.H
+        affine_W, affine_b = self.params[4:]
         with BLAS.limit(limits=1, user_api="blas"):
+            table = self._table()
+            # h's parts of x Wx and of the scores, the same at every step
+            peek_A = h @ self.params[1][:H] if self.peeky else 0
+            peek_score = h @ affine_W[:H] + affine_b if self.peeky else affine_b
+            W_out = affine_W[H:] if self.peeky else affine_W
             for t in range(sample_size):
-                hs, state = self._step(ids, h, state)
-                score = hs @ (affine_W[self.H:] if self.peeky else affine_W) + affine_b
-                if self.peeky:
-                    score += h @ affine_W[:self.H]
-                ids = score.argmax(axis=1)
+                hs, c = self.steps.step(table[ids] + peek_A, *state)
+                state = (hs, c)
+                ids = (hs @ W_out + peek_score).argmax(axis=1)
                 sampled[:, t] = ids
         return sampled
-
-    def _step(self, ids: np.ndarray, h0: np.ndarray, state: tuple[np.ndarray, np.ndarray]
-              ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        """One step of the LSTM for ids (N,): h (N, H) and the new state (h, c)."""
-        embed_W, Wx, Wh, b = self.params[:4]
-        H = self.H
-        x = embed_W[ids]
-        A = x @ Wx[H:] + h0 @ Wx[:H] + b if self.peeky else x @ Wx + b
-        h, c = self.steps.step(A, *state)
-        return h, (h, c)
 
 
 class FastPeekyDecoder(FastDecoder):
