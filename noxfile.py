@@ -7,6 +7,7 @@ trainings), as CI does.  ``nox -s browser`` checks the built book in headless
 Chromium.
 """
 
+import os
 from pathlib import Path
 
 import nox
@@ -23,10 +24,16 @@ EDITIONS = ("en", "ja")
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (extra arguments go to pytest; --slow runs everything)."""
+    """Run the test suite (extra arguments go to pytest; --slow runs everything).
+
+    The tests run on one process per CPU core, four at most (pytest-xdist); the
+    tests that share a built book run on the same one (tests/conftest.py).
+    ``-n 0`` runs them all in one process.
+    """
     session.install("-e", ".[test]")
-    session.run("pytest", "-p", "no:cacheprovider", *session.posargs,
-                env={"PYTHONPYCACHEPREFIX": PYCACHE})
+    workers = str(min(4, os.cpu_count() or 1))
+    session.run("pytest", "-p", "no:cacheprovider", "-n", workers, "--dist", "loadgroup",
+                *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE})
 
 
 @nox.session

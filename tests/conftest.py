@@ -26,8 +26,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="also run the slow tests (the real book, scaffolding, PTB trainings)")
 
 
+SHARED_BUILDS = {
+    "real_book": "real-book",  # real_book_ja and page_output build on it
+    "page_output": "real-book",
+    "editions": "i18n-editions",
+    "env": "scaffold-env",
+    "pages": "sphinxext-pages",
+}
+"""Fixtures that build something once for the tests that use them, and their group.
+
+``nox -s tests`` runs the tests on several processes (pytest-xdist, ``--dist
+loadgroup``); the tests of one group run on the same process, which builds
+the fixture once instead of once per process."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the tests marked slow unless --slow is given (or -m selects them)."""
+    """Group the tests that share a build (:data:`SHARED_BUILDS`); skip the tests marked
+    slow unless --slow is given (or -m selects them)."""
+    for item in items:
+        groups = [SHARED_BUILDS[name] for name in item.fixturenames if name in SHARED_BUILDS]
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(groups[0]))
     if config.getoption("--slow") or "slow" in (config.getoption("-m") or ""):
         return
     skip = pytest.mark.skip(reason="slow: run with --slow (nox -s tests -- --slow)")
