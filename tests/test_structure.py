@@ -113,3 +113,22 @@ def test_requirements_are_installed_and_come_first_in_the_book():
         for required in chapter.requires:
             assert required in order, f"{slug} requires {required}, which is not installed"
             assert order.index(required) < order.index(slug)
+
+
+def test_every_shared_build_is_a_fixture_built_once_per_session_or_module():
+    """conftest.SHARED_BUILDS puts the tests that use a fixture on one pytest-xdist worker,
+    by the fixture's name: each name is a module- or session-scoped fixture of the tests,
+    so that renaming one cannot quietly make every worker build it again."""
+    from conftest import SHARED_BUILDS
+
+    built_once = set()
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for decorator in node.decorator_list:
+                scopes = [keyword.value.value for keyword in getattr(decorator, "keywords", [])
+                          if keyword.arg == "scope" and isinstance(keyword.value, ast.Constant)]
+                if scopes and scopes[0] in ("module", "session"):
+                    built_once.add(node.name)
+    assert set(SHARED_BUILDS) <= built_once, set(SHARED_BUILDS) - built_once
