@@ -114,7 +114,9 @@ def test_a_figure_without_words_to_translate_is_saved_once(tmp_path):
 
 
 def test_every_figure_label_of_the_chapters_has_its_japanese():
-    """The figures modules' Labels give every word in Japanese, each template's fields alike."""
+    """Every chapter's figures module has its Labels, and they give every word in
+    Japanese, each template's fields alike: a figures module without them would draw
+    English words in the Japanese edition."""
     import importlib
 
     registry = load_registry()
@@ -124,8 +126,7 @@ def test_every_figure_label_of_the_chapters_has_its_japanese():
         except ModuleNotFoundError:
             continue
         labels = getattr(module, "_", None)
-        if not isinstance(labels, Labels):
-            continue
+        assert isinstance(labels, Labels), f"rindoku_{slug}.figures has no _ = Labels(ja={{…}})"
         for english, japanese in labels.languages["ja"].items():
             assert japanese.strip(), f"rindoku_{slug}.figures: {english!r} has no Japanese"
             assert fields(english) == fields(japanese), (slug, english, japanese)
