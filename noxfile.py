@@ -61,9 +61,10 @@ def translations(session: nox.Session) -> None:
     docs/_build/gettext, with the book's example cache) and merges them into
     docs/locales/ja/LC_MESSAGES/<page>.po with ``sphinx-intl``: a new message
     comes in untranslated, a changed one keeps its old translation marked fuzzy.
-    The words of the book's extension (kernel/rindoku/sphinxext) go the same
-    way into its own catalog, rindoku.po, and the command line's (kernel/rindoku/cli.py,
-    execution.py) into rindoku-cli.po beside the kernel.  The templates' few words are
+    The words of the book's extension (kernel/rindoku/sphinxext, and the decks',
+    kernel/rindoku/slides) go the same way into its own catalog, rindoku.po, and the
+    command line's (kernel/rindoku/cli.py, execution.py) into rindoku-cli.po beside the
+    kernel.  The templates' few words are
     Sphinx's own, which Sphinx translates.  Then translate what the build's
     summary lists and run ``nox -s book``.
     """
@@ -78,8 +79,9 @@ def translations(session: nox.Session) -> None:
     extension = Path("kernel", "rindoku", "sphinxext")
     extension_pot = Path("docs", "_build", "gettext-extension", "rindoku.pot")
     extension_pot.parent.mkdir(parents=True, exist_ok=True)
+    decks = Path("kernel", "rindoku", "slides")  # the decks' extension says the same words
     session.run("pybabel", "-q", "extract", "-k", "_", "--no-location", "--omit-header",
-                "-o", str(extension_pot), str(extension), env=env)
+                "-o", str(extension_pot), str(extension), str(decks), env=env)
     session.run("pybabel", "-q", "update", "-i", str(extension_pot), "-D", "rindoku",
                 "-d", str(extension / "locales"), "-l", "ja", "--no-wrap",
                 env=env)

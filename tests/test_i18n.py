@@ -140,11 +140,13 @@ def fields(template: str) -> set[str]:
 
 
 def test_the_extensions_words_are_all_translated():
-    """Every _() of the extension is in its Japanese catalog, translated, not fuzzy, and
-    with the same fields: a new sentence of the book's machinery cannot stay English."""
-    folder = ROOT / "kernel" / "rindoku" / "sphinxext"
-    used = {message for _f, _l, message, _c, _ctx in
-            extract_from_dir(str(folder), keywords={"_": None}) if isinstance(message, str)}
+    """Every _() of the extension (and of the decks') is in its Japanese catalog,
+    translated, not fuzzy, and with the same fields: a new sentence of the book's
+    machinery cannot stay English."""
+    folders = [ROOT / "kernel" / "rindoku" / "sphinxext", ROOT / "kernel" / "rindoku" / "slides"]
+    used = {message for folder in folders
+            for _f, _l, message, _c, _ctx in extract_from_dir(str(folder), keywords={"_": None})
+            if isinstance(message, str)}
     catalog = read_catalog(translations.LOCALES / "ja" / "LC_MESSAGES" / "rindoku.po")
     assert used, "no words found in the extension"
     for text in sorted(used):

@@ -13,6 +13,7 @@ from conftest import BOOK_CACHE, ROOT
 
 from rindoku.cli import main
 from rindoku.execution import ExampleCache
+from rindoku.language import chapter_catalog, page_messages
 from rindoku.records import load_records
 from rindoku.registry import load_registry
 from rindoku.sections import (
@@ -148,12 +149,13 @@ def test_list_sections_of_an_unknown_chapter_is_one_line(capsys):
 # -- marks ------------------------------------------------------------------------------
 
 def test_a_page_that_marks_slides_marks_every_section():
-    """Once a page marks slides, every one of its sections has a marked block."""
+    """Once a page marks slides, every one of its sections with text of its own has a
+    marked block (a heading right above a subsection makes a divider slide)."""
     for chapter in CHAPTERS:
         if not any(b.mark for b in page_blocks(chapter)):
             continue
         deck = make_deck(REGISTRY, [chapter.slug], None)
-        bare = [s.section.title for s in deck.slides() if not s.blocks]
+        bare = [s.section.title for s in deck.slides() if not s.blocks and s.notes]
         assert not bare, f"{chapter.slug}: sections with nothing marked: {bare}"
 
 
@@ -190,6 +192,27 @@ Closing words.
     assert slides[0].first and not slides[1].first
 
 
+def test_a_mark_gives_its_slide_a_japanese_title_after_a_bar(tmp_path):
+    chapter = page(tmp_path, "# Demo\n\n## First {book}`2 §3.1`\n\n"
+                             "% slide: Its own title | 独自の題名\n$$\na\n$$\n")
+    slide = section_slides(chapter, page_sections(chapter)[0], 99)[0]
+    assert (slide.title, slide.title_ja, slide.own_title) == ("Its own title", "独自の題名", True)
+
+
+def test_every_slide_with_its_own_title_has_it_in_japanese():
+    """A Japanese deck needs the title a mark gives in both languages (``| 題名``)."""
+    for chapter in CHAPTERS:
+        for slide in make_deck(REGISTRY, [chapter.slug], None).slides():
+            assert not slide.own_title or slide.title_ja, \
+                f"{chapter.slug}: '% slide: {slide.title}' has no '| 日本語' title"
+
+
+def test_every_chapter_page_marks_its_slides():
+    """A chapter's deck shows its formulas, code and figures, not its headings alone."""
+    unmarked = [c.slug for c in CHAPTERS if not any(b.mark for b in page_blocks(c))]
+    assert unmarked == [], f"pages with no '% slide' mark: {unmarked}"
+
+
 def test_a_slide_plus_with_nothing_above_is_named_with_its_line(tmp_path):
     chapter = page(tmp_path, "# Demo\n\n## First {book}`2 §3.1`\n\n% slide+\n$$\na\n$$\n")
     with pytest.raises(MarkError, match=r"demo\.md:5: '% slide\+' adds to the slide above it"):
@@ -223,6 +246,31 @@ def test_the_deck_document_has_a_title_slide_badges_terms_and_notes():
     assert "```{rindoku-slide-notes}" in text
 
 
+def test_a_japanese_deck_is_titled_in_japanese():
+    """The chapter's Japanese title, the badge's words, the mark's Japanese title, and a
+    section's heading as the page's catalog translates it."""
+    deck = make_deck(REGISTRY, ["cbow"], "3.1.3-3.5", language="ja", presenter="佐藤")
+    text = deck_markdown(deck)
+    cbow = REGISTRY.chapter("cbow")
+    messages = page_messages(chapter_catalog(Path(cbow.page), "cbow", "ja"))
+    assert text.startswith(f"# {cbow.title_ja} — {cbow.title}\n")
+    assert ":sections: 2巻 §3.1.3–3.5" in text and deck.span == "2巻 §3.1.3–3.5"
+    assert "## コンテキストとターゲット {book}`2 §3.1.3, 2 §3.3`" in text  # the mark's
+    heading = "CBOW as probabilities {book}`2 §3.5.1`"
+    assert messages[heading] != heading and f"## {messages[heading]}\n" in text
+    english = deck_markdown(make_deck(REGISTRY, ["cbow"], "3.1.3-3.5"))
+    assert "## Contexts and targets {book}" in english and f"## {heading}\n" in english
+
+
+def test_a_deck_speaks_english_or_japanese(tmp_path):
+    with pytest.raises(ValueError, match="a deck speaks en or ja, not 'fr'"):
+        make_deck(REGISTRY, ["cbow"], "3.4", language="fr")
+    decks = {"en": make_deck(REGISTRY, ["cbow"], "3.4"),
+             "ja": make_deck(REGISTRY, ["cbow"], "3.4", language="ja")}
+    with pytest.raises(ValueError, match="the decks of one build speak one language"):
+        build_decks(decks, tmp_path, cache=BOOK_CACHE, records=RECORDS)
+
+
 # -- decks ------------------------------------------------------------------------------
 
 def _slides_html(page: Path) -> list[str]:
@@ -248,7 +296,7 @@ def _check_deck(deck: Deck, page: Path) -> None:
     for slide, body in zip(slides, html, strict=True):
         shown = "\n".join(slide.blocks)
         formulas = len(re.findall(r"^\$\$", shown, re.M)) // 2
-        assert body.count('<div class="math') >= formulas, slide.title
+        assert len(re.findall(r'<div class="[^"]*\bmath\b', body)) >= formulas, slide.title
         for example_id in re.findall(r"\{rindoku-example\} (\S+)", shown):
             assert body.count("<img") >= _figures_shown(example_id), (slide.title, example_id)
         assert '<span class="rindoku-book"' in body.split("</h2>")[0]
@@ -278,6 +326,29 @@ def test_rindoku_slides_builds_a_deck_from_the_books_results(tmp_path, capsys):
     html = page.read_text(encoding="utf-8")
     assert html.count('<aside class="notes">') == len(deck.slides())
     assert "教師ラベル" in html  # a term, English beside Japanese
+
+
+def _untranslated(html: str) -> list[str]:
+    """The start of each element that Sphinx marks as left without its translation."""
+    return [m.group(0)[:160] for m in
+            re.finditer(r'<\w+[^>]* class="[^"]*\buntranslated\b[^>]*>[^<]*', html)]
+
+
+def test_rindoku_slides_in_japanese_translates_the_deck(tmp_path, capsys):
+    """--lang ja: the title slide's words, every slide and note from the page's catalog,
+    the figures drawn in Japanese."""
+    out = tmp_path / "deck"
+    status = main(["--lang", "ja", "slides", "cbow", "--sections", "3.4-3.6", "--out", str(out)])
+    assert status == 0, capsys.readouterr().err
+    page = out / "index.html"
+    html = page.read_text(encoding="utf-8")
+    title = html.split("<h2>")[0]
+    assert "2巻 §3.4–3.6" in title and "rindoku コースブック" in title
+    _check_deck(make_deck(REGISTRY, ["cbow"], "3.4-3.6", language="ja"), page)
+    assert _untranslated(html) == [] and 'class="translated' in html
+    assert "コンテキストが与えられたとき" in html  # a note, as the Japanese edition has it
+    figures = re.findall(r'<img[^>]* src="([^"]+)"', html)
+    assert figures and all(f.endswith(".ja.png") for f in figures), figures
 
 
 def test_slides_with_a_range_that_covers_nothing_is_one_line(capsys):
@@ -310,6 +381,17 @@ def test_a_deck_of_each_chapters_full_range_shows_its_formulas_and_figures(tmp_p
     pages = build_decks(decks, tmp_path, cache=BOOK_CACHE, records=RECORDS)
     for slug, deck in decks.items():
         _check_deck(deck, pages[slug])
+
+
+@pytest.mark.slow
+def test_every_chapters_japanese_deck_is_translated(tmp_path):
+    """Every chapter's whole deck in Japanese: each slide as in English, and no paragraph,
+    list or note that the page's catalog leaves in English."""
+    decks = {c.slug: make_deck(REGISTRY, [c.slug], None, language="ja") for c in CHAPTERS}
+    pages = build_decks(decks, tmp_path, cache=BOOK_CACHE, records=RECORDS)
+    for slug, deck in decks.items():
+        _check_deck(deck, pages[slug])
+        assert _untranslated(pages[slug].read_text(encoding="utf-8")) == [], slug
 
 
 @pytest.mark.slow

@@ -1121,8 +1121,10 @@ def cmd_slides(registry: Registry, args: argparse.Namespace, words: Words = ENGL
     presenter = args.presenter if args.presenter is not None else (
         meeting.presenter if meeting else "")
     try:
+        # the deck speaks the command's language: Japanese with --lang ja or a Japanese locale
         deck = make_deck(registry, slugs, args.sections, date=date, presenter=presenter,
-                         notes=meeting.notes if meeting else "")
+                         notes=meeting.notes if meeting else "",
+                         language=getattr(args, "language", "en"))
     except (SectionError, MarkError) as exc:
         raise UsageError(str(exc)) from None
     browser = chromium() if args.pdf else None

@@ -234,8 +234,8 @@ def next_meeting(plan: Plan, today: dt.date) -> Meeting | None:
     return next((m for m in plan.meetings if m.date >= today), None)
 
 
-def meeting_decks(plan: Plan, registry: Registry) -> dict[str, Deck]:
-    """The deck of every meeting, by the meeting's name."""
+def meeting_decks(plan: Plan, registry: Registry, language: str = "en") -> dict[str, Deck]:
+    """The deck of every meeting, by the meeting's name, in ``language``."""
     return {m.name: make_deck(registry, list(m.chapters), m.sections, date=m.date,
-                              presenter=m.presenter, notes=m.notes)
+                              presenter=m.presenter, notes=m.notes, language=language)
             for m in plan.meetings}

@@ -1,5 +1,7 @@
 """``python -m rindoku.slides PLAN OUT --cache DIR --records DIR``: every meeting's deck.
 
+``--language ja`` makes the Japanese edition's decks.
+
 The book build runs it in a process of its own once the book is built
 (:mod:`rindoku.sphinxext.schedule`), so that the decks show the book's results.
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 from rindoku.registry import load_registry
 from rindoku.schedule import PlanError, meeting_decks, read_plan
 from rindoku.slides.build import DeckBuildError, build_decks
+from rindoku.slides.deck import LANGUAGES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,12 +26,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--records", type=Path, required=True)
+    parser.add_argument("--language", choices=LANGUAGES, default="en")
     args = parser.parse_args(argv)
     registry = load_registry()
     try:
         plan = read_plan(args.plan, registry)
-        pages = build_decks(meeting_decks(plan, registry), args.out, cache=args.cache,
-                            records=args.records, cached_only=True)
+        pages = build_decks(meeting_decks(plan, registry, args.language), args.out,
+                            cache=args.cache, records=args.records, cached_only=True)
     except (PlanError, DeckBuildError) as exc:
         print(f"rindoku: error: {exc}", file=sys.stderr)
         return 1

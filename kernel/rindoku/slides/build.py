@@ -6,9 +6,14 @@ and ``OUT/_images`` beside them; the folder works offline, copied anywhere.
 The examples' results come from the book's cache (``cache``) and the long
 examples' records (``records``): a cached example is not run again.
 
-``python -m rindoku.slides PLAN OUT --cache DIR --records DIR`` builds the
-decks of every meeting of a plan (:mod:`rindoku.schedule`): the book build runs
-it when it has a Schedule page.
+The decks of one build speak one language.  A Japanese deck is built with
+Sphinx's ``language = "ja"``, and its pages' catalogs (the chapters' ``.po``,
+merged into one catalog per deck, :func:`rindoku.slides.deck.deck_messages`)
+translate its paragraphs, lists and notes as they translate the book's pages.
+
+``python -m rindoku.slides PLAN OUT --cache DIR --records DIR [--language ja]``
+builds the decks of every meeting of a plan (:mod:`rindoku.schedule`): the book
+build runs it, in the edition's language, when it has a Schedule page.
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rindoku.slides.deck import Deck, deck_markdown
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from rindoku.slides.deck import Deck, deck_markdown, deck_messages
 
 __all__ = ["DeckBuildError", "build_decks", "chromium", "write_pdf"]
 
@@ -53,14 +61,18 @@ class DeckBuildError(RuntimeError):
 
 
 def _overrides(root: str, cache: Path, records: Path, theme: str,
-               cached_only: bool) -> dict[str, object]:
+               cached_only: bool, language: str, locales: Path) -> dict[str, object]:
     return {
         "rindoku_slides_cached_only": cached_only,
         "extensions": ["myst_parser", "rindoku.slides.sphinx"],
         "myst_enable_extensions": ["dollarmath", "amsmath", "colon_fence", "deflist"],
         "myst_heading_anchors": 3,
         "suppress_warnings": ["myst.header", "toc.not_included"],
-        "language": "en",
+        "language": language,
+        "locale_dirs": [str(locales)],
+        "gettext_compact": False,
+        "gettext_auto_build": False,
+        "translation_progress_classes": language != "en",  # "untranslated" marks a miss
         "project": "rindoku",
         "root_doc": root,
         "html_copy_source": False,
@@ -75,6 +87,16 @@ def _overrides(root: str, cache: Path, records: Path, theme: str,
     }
 
 
+def _write_catalog(messages: dict[str, str], language: str, mo: Path) -> None:
+    """The translations ``messages`` as the compiled catalog ``mo`` that Sphinx reads."""
+    catalog = Catalog(locale=language)
+    for english, translated in messages.items():
+        catalog.add(english, translated)
+    mo.parent.mkdir(parents=True, exist_ok=True)
+    with mo.open("wb") as file:
+        write_mo(file, catalog)
+
+
 def build_decks(decks: dict[str, Deck], outdir: Path, *, cache: Path, records: Path,
                 theme: str = "light", quiet: bool = True, cached_only: bool = False
                 ) -> dict[str, Path]:
@@ -84,10 +106,16 @@ def build_decks(decks: dict[str, Deck], outdir: Path, *, cache: Path, records: P
     ``cached_only`` (then the deck shows its record, or says how to run it).
 
     Raises :class:`DeckBuildError` with Sphinx's errors when the build fails or
-    warns (a reference to a value that does not exist, a broken mark).
+    warns (a reference to a value that does not exist, a broken mark), and
+    ValueError for decks in different languages.
     """
     if theme not in THEMES:
         raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
+    languages = {deck.language for deck in decks.values()}
+    if len(languages) > 1:
+        raise ValueError(f"the decks of one build speak one language, not {sorted(languages)}: "
+                         "build each language's decks apart")
+    language = languages.pop() if languages else "en"
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -96,12 +124,16 @@ def build_decks(decks: dict[str, Deck], outdir: Path, *, cache: Path, records: P
     with tempfile.TemporaryDirectory(prefix="rindoku-deck-") as tmp:
         source = Path(tmp) / "source"
         source.mkdir()
+        locales = Path(tmp) / "locales"
         for name, deck in decks.items():
             (source / f"{name}.md").write_text(deck_markdown(deck), encoding="utf-8")
+            if language != "en":  # the deck's catalog: its domain is its document's name
+                _write_catalog(deck_messages(deck), language,
+                               locales / language / "LC_MESSAGES" / f"{name}.mo")
         with patch_docutils(None), docutils_namespace():
             app = Sphinx(str(source), None, str(outdir), str(Path(tmp) / "doctrees"), "revealjs",
                          confoverrides=_overrides(next(iter(decks)), cache, records, theme,
-                                                     cached_only),
+                                                     cached_only, language, locales),
                          status=None if quiet else sys.stdout, warning=warnings,
                          freshenv=True, keep_going=True)
             app.build()

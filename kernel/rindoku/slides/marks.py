@@ -5,7 +5,9 @@ ignores comments, so the page reads as before):
 
 - ``% slide`` — the next block gets a slide of its own, titled with the
   section's heading;
-- ``% slide: Title`` — the same, with its own title;
+- ``% slide: Title`` — the same, with its own title; ``% slide: Title | 題名`` gives
+  the title in Japanese too, for the Japanese deck (without it, that deck is titled
+  with the section's heading, which the page's catalog translates);
 - ``% slide+`` — the next block joins the slide above it.
 
 A block is what Markdown makes one of: a paragraph, a formula, a listing or
@@ -84,6 +86,13 @@ class Slide:
     blocks: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     first: bool = False
+    title_ja: str = ""
+    """The mark's Japanese title (``% slide: Title | 題名``); empty when it gives none."""
+
+    @property
+    def own_title(self) -> bool:
+        """Whether the mark gave the slide its own title (not the section's heading)."""
+        return self.title != self.section.title
 
 
 @lru_cache(maxsize=32)
@@ -147,8 +156,9 @@ def section_slides(chapter: Chapter, section: PageSection, own_end: int) -> list
             slides[-1].blocks.append(block.text)
             slides[-1].notes.extend(notes)
         else:
-            slides.append(Slide(section, pending["title"] or section.title,
-                                [block.text], list(notes)))
+            title, _bar, title_ja = (pending["title"] or section.title).partition("|")
+            slides.append(Slide(section, title.strip() or section.title, [block.text],
+                                list(notes), title_ja=title_ja.strip()))
         notes, pending = [], None
     if not slides:
         slides.append(Slide(section, section.title))

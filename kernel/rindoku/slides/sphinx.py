@@ -16,6 +16,11 @@ It adds the deck's own directives (the title slide, a section's terms, the
 speaker notes), the bundled MathJax, a style sheet that names the CJK font the
 Japanese needs and has a light and a dark palette (``D`` switches), and it
 leaves out of the deck the parts of reveal.js that the deck does not load.
+
+A deck in Japanese (``language = "ja"``) says its own words from the book
+extension's catalog (:data:`rindoku.sphinxext.translations._`), shows the
+figures drawn in Japanese, and has its page text translated by the catalog
+:func:`rindoku.slides.build.build_decks` gives it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -38,11 +44,12 @@ from rindoku import __version__
 from rindoku.execution import ExampleResult
 from rindoku.registry import UnknownNameError
 from rindoku.slides.deck import FONT
-from rindoku.sphinxext import booksections, values
+from rindoku.sphinxext import booksections, translations, values
 from rindoku.sphinxext import directives as book_directives
 from rindoku.sphinxext import nodes as book_nodes
 from rindoku.sphinxext.results import outcome_of
 from rindoku.sphinxext.state import registry_of
+from rindoku.sphinxext.translations import _
 
 __all__ = ["MAX_CODE_LINES", "MAX_OUTPUT_LINES", "setup", "short_listing", "short_output"]
 
@@ -96,18 +103,36 @@ def short_listing(source: str, max_lines: int = MAX_CODE_LINES) -> tuple[str, in
     return "\n".join([*shown, " " * indent + "..."]), len(kept) - len(shown)
 
 
-def short_output(text: str, max_lines: int = MAX_OUTPUT_LINES) -> str:
-    """Printed output cut to its first and last lines, with a line saying how many are left out."""
+def short_output(text: str, max_lines: int = MAX_OUTPUT_LINES,
+                 more: str = "⋮ ({count} more lines)") -> str:
+    """Printed output cut to its first and last lines, with a line saying how many are left
+    out (``more``, in the deck's language)."""
     lines = text.rstrip("\n").splitlines()
     if len(lines) <= max_lines:
         return "\n".join(lines)
     head = max_lines // 3
     tail = max_lines - head - 1
-    return "\n".join([*lines[:head], f"⋮ ({len(lines) - head - tail} more lines)",
+    return "\n".join([*lines[:head], more.format(count=len(lines) - head - tail),
                       *lines[-tail:]])
 
 
 # -- the book's directives on a slide --------------------------------------------------------
+
+def _own_words(text: str, classes: list[str]) -> nodes.paragraph:
+    """A paragraph of the deck's own words (already in its language): no catalog's message."""
+    return nodes.paragraph(text, text, classes=classes, translatable=False)
+
+
+class OwnTitles(SphinxTransform):
+    """The deck's headings are its own words, already in its language (the slides' titles,
+    :func:`rindoku.slides.deck.deck_markdown`): no catalog translates them (before Sphinx's
+    ``Locale`` transform, priority 20)."""
+
+    default_priority = 10
+
+    def apply(self, **kwargs: Any) -> None:
+        for title in self.document.findall(nodes.title):
+            title["translatable"] = False
 
 class SlideSource(book_directives.SourceDirective):
     """``{rindoku-source}`` on a slide: the code without docstrings, at most
@@ -120,9 +145,9 @@ class SlideSource(book_directives.SourceDirective):
         short = nodes.literal_block(text, text, language="python")
         caption = self.arguments[0].rpartition(".")[2]
         if cut:
-            caption += f" — {cut} more lines in the book"
+            caption += _(" — {count} more lines in the book").format(count=cut)
         box = nodes.container(classes=["rindoku-slide-code"])
-        box += nodes.paragraph(caption, caption, classes=["rindoku-slide-caption"])
+        box += _own_words(caption, classes=["rindoku-slide-caption"])
         box += short
         return [box]
 
@@ -142,18 +167,24 @@ class SlideExample(book_directives.ExampleDirective):
         if record is not None:
             shown: ExampleResult | None = ExampleResult(example.id, record.stdout,
                                                         record.figure_paths)
-            note = f"recorded on {record.date} with {record.command}"
+            note = _("recorded on {date} with {command}").format(date=record.date,
+                                                                 command=record.command)
         elif result is not None and result.ok:
             shown, note = result, f"rindoku run {example.id}"
         else:
             shown = None
-            why = ("needs " + " and ".join(outcome.datasets) if outcome.missing_data
-                   else "raised" if result is not None else "takes a while")
-            note = f"{example.id} {why}: run 'rindoku run {example.id}'"
+            run = f"rindoku run {example.id}"
+            if outcome.missing_data:
+                note = _("{id} needs {datasets}: run '{run}'").format(
+                    id=example.id, datasets=", ".join(outcome.datasets), run=run)
+            elif result is not None:
+                note = _("{id} raised: run '{run}'").format(id=example.id, run=run)
+            else:
+                note = _("{id} takes a while: run '{run}'").format(id=example.id, run=run)
         if shown is not None:
             # the output on the left, the figures on the right, one above the other
             if shown.stdout.strip():
-                text = short_output(shown.stdout)
+                text = short_output(shown.stdout, more=_("⋮ ({count} more lines)"))
                 box += nodes.literal_block(text, text, language="text",
                                            classes=["rindoku-slide-output"])
                 box["classes"].append("rindoku-with-output")
@@ -161,7 +192,7 @@ class SlideExample(book_directives.ExampleDirective):
             if figures:
                 box += nodes.container("", *figures, classes=["rindoku-slide-figures"])
                 box["classes"].append(f"rindoku-figures-{min(len(figures), 3)}")
-        return [box, nodes.paragraph(note, note, classes=["rindoku-slide-caption"])]
+        return [box, _own_words(note, classes=["rindoku-slide-caption"])]
 
 
 class SlideExercise(book_directives.ExerciseDirective):
@@ -192,20 +223,23 @@ class DeckTitle(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         box = nodes.container(classes=["rindoku-deck-title"])
         span = self.options.get("sections", "")
-        box += nodes.paragraph(span, span, classes=["rindoku-deck-span"])
+        box += _own_words(span, classes=["rindoku-deck-span"])
         meeting = " · ".join(part for part in (self.options.get("date", ""),
                                                self.options.get("presenter", "")) if part)
         if meeting:
-            box += nodes.paragraph(meeting, meeting, classes=["rindoku-deck-meeting"])
+            box += _own_words(meeting, classes=["rindoku-deck-meeting"])
         if self.content:
             container = nodes.container(classes=["rindoku-deck-notes"])
             self.state.nested_parse(self.content, self.content_offset, container)
+            for element in container.findall(nodes.TextElement):
+                element["translatable"] = False  # the plan's words, in the organiser's language
             box += container
         pages = ", ".join(f"chapters/{s.strip()}.md" for s in
                           self.options.get("chapters", "").split(",") if s.strip())
-        where = (f"Slides from the rindoku course book ({pages}) · "
-                 f"Japanese text: {FONT} · press S for the speaker view, D for dark or light")
-        box += nodes.paragraph(where, where, classes=["rindoku-deck-source"])
+        where = _("Slides from the rindoku course book ({pages}) · Japanese text: {font} · "
+                  "press S for the speaker view, D for dark or light").format(pages=pages,
+                                                                             font=FONT)
+        box += _own_words(where, classes=["rindoku-deck-source"])
         return [box]
 
 
@@ -269,8 +303,8 @@ class SlideSection(SphinxDirective):
     option_spec = {"page": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        text = f"In the book: chapters/{self.options.get('page', '')}"
-        return [nodes.paragraph(text, text, classes=["rindoku-slide-caption"])]
+        text = _("In the book: {page}").format(page=f"chapters/{self.options.get('page', '')}")
+        return [_own_words(text, classes=["rindoku-slide-caption"])]
 
 
 # -- the build ---------------------------------------------------------------------------
@@ -349,6 +383,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx.ext.mathjax")
 
     app.connect("config-inited", use_bundled_mathjax)
+    app.connect("config-inited", translations.add_extension_catalog)
     app.connect("config-inited", booksections.use_heading_slug)
     app.connect("builder-inited", use_cached_results_only)
     app.connect("missing-reference", chapter_title_for_link)
@@ -364,6 +399,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
                  html=(booksections.visit_book_sections_html, None))
     app.add_node(slide_terms, html=(visit_slide_terms_html, None))
     app.add_node(slide_notes, html=(visit_slide_notes_html, depart_slide_notes_html))
+    app.add_transform(OwnTitles)
     app.add_directive("rindoku-source", SlideSource)
     app.add_directive("rindoku-example", SlideExample)
     app.add_directive("rindoku-exercise", SlideExercise)

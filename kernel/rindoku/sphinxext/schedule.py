@@ -7,8 +7,9 @@ that cannot be used is an error that names its file and line.
 
 When the build ends, the decks of every meeting are built into the book's
 ``slides/`` folder (``slides/2026-05-14.html``) from this build's results, in
-a process of their own (:mod:`rindoku.slides.build`); they are built again
-only when the plan, a page, a result or a record they come from has changed.
+a process of their own (:mod:`rindoku.slides.build`), in the edition's language;
+they are built again only when the plan, a page, a result, a record or a
+catalog they come from has changed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from rindoku.schedule import Meeting, Plan, PlanError, meeting_decks, read_plan
-from rindoku.slides.deck import deck_markdown
+from rindoku.slides.deck import LANGUAGES, deck_markdown, deck_messages
+from rindoku.sphinxext import translations
 from rindoku.sphinxext.directives import RindokuDirective
 from rindoku.sphinxext.state import book_chapters, cache_dir, records_dir, registry_of
 
@@ -105,16 +107,25 @@ class ScheduleDirective(RindokuDirective):
         return cell
 
 
+def _language(app: Sphinx) -> str:
+    """The decks' language: the edition's, where a deck can speak it, else English."""
+    language = app.config.language or "en"
+    return language if language in LANGUAGES else "en"
+
+
 def _inputs_digest(app: Sphinx, plan: Plan) -> str:
-    """What the decks come from: their documents, and the results and records they show."""
+    """What the decks come from: their documents and translations, and the results and
+    records they show."""
     registry = registry_of(app)
     digest = hashlib.sha256()
-    for name, deck in meeting_decks(plan, registry).items():
+    for name, deck in meeting_decks(plan, registry, _language(app)).items():
         digest.update(name.encode() + b"\0" + deck_markdown(deck).encode())
+        for english, translated in sorted(deck_messages(deck).items()):
+            digest.update(f"{english}\0{translated}\0".encode())
     package = Path(__file__).resolve().parents[1] / "slides"
-    for root in (cache_dir(app), records_dir(app), package):
+    for root in (cache_dir(app), records_dir(app), package, translations.LOCALES):
         for path in sorted(root.rglob("*")) if root.is_dir() else []:
-            if path.is_file() and path.suffix in (".json", ".png", ".py", ".css", ".js"):
+            if path.is_file() and path.suffix in (".json", ".png", ".py", ".css", ".js", ".po"):
                 stat = path.stat()
                 digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
@@ -141,7 +152,8 @@ def build_meeting_decks(app: Sphinx, exception: Exception | None) -> None:
     logger.info("rindoku: building the %d meeting decks into %s", len(pages), out)
     done = subprocess.run(
         [sys.executable, "-m", "rindoku.slides", str(path), str(out),
-         "--cache", str(cache_dir(app)), "--records", str(records_dir(app))],
+         "--cache", str(cache_dir(app)), "--records", str(records_dir(app)),
+         "--language", _language(app)],
         capture_output=True, text=True, check=False)
     if done.returncode != 0:
         logger.error("rindoku: the meeting decks could not be built:\n%s",
