@@ -28,6 +28,7 @@ from rindoku.i18n import (  # noqa: E402
 )
 from rindoku.registry import load_registry  # noqa: E402
 from rindoku.scaffold import new_chapter  # noqa: E402
+from rindoku.schedule import read_plan  # noqa: E402
 from rindoku.sphinxext import translations  # noqa: E402
 from rindoku.sphinxext.editions import edition_link  # noqa: E402
 
@@ -440,6 +441,25 @@ def test_no_page_of_the_real_japanese_edition_has_an_english_paragraph(real_book
         found = re.search(r'<(\w+)[^>]* class="[^"]*\buntranslated\b[^"]*"[^>]*>(.{0,80})',
                           page.read_text(encoding="utf-8"), re.S)
         assert found is None, f"{page.name}: untranslated {found.group(2)!r}"
+
+
+@pytest.mark.slow
+def test_the_japanese_editions_meeting_decks_speak_japanese(real_book_ja):
+    """Each meeting's deck in the Japanese edition: its title slide in Japanese, its
+    figures drawn in Japanese (no paragraph left in English: the test above)."""
+    out, _ = real_book_ja
+    plan = read_plan(ROOT / "docs" / "schedule.toml", load_registry())
+    figures = {"en": [], "ja": []}
+    for meeting in plan.meetings:
+        for language in figures:
+            html = (out / "html" / language / "slides" / f"{meeting.name}.html").read_text(
+                encoding="utf-8")
+            figures[language] += re.findall(r'<img[^>]* src="_images/(figure-[^"]+)"', html)
+            if language == "ja":
+                title = html.split("<h2>")[0]
+                assert "巻 §" in title and "rindoku コースブック" in title, meeting.name
+    assert any(f.endswith(".ja.png") for f in figures["ja"]), figures["ja"]
+    assert not any(f.endswith(".ja.png") for f in figures["en"]), figures["en"]
 
 
 @pytest.mark.slow
