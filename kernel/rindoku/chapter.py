@@ -56,6 +56,13 @@ class Chapter:
         if self.slug in self.requires:
             raise ValueError(f"chapter {self.slug!r} cannot require itself")
 
+    def titles(self, language: str) -> tuple[str, str]:
+        """Its title in ``language`` and its title in the other language: ``title`` and
+        ``title_ja``, the Japanese first for ``ja`` (the book's editions, the decks)."""
+        if language == "ja":
+            return self.title_ja, self.title
+        return self.title, self.title_ja
+
 
 @dataclass(frozen=True)
 class Dataset:

@@ -59,8 +59,7 @@ class DeckPart:
 
     def title(self, language: str = "en") -> str:
         """The chapter's title in ``language`` (its English one where it has no other)."""
-        return (self.chapter.title_ja or self.chapter.title) if language == "ja" \
-            else self.chapter.title
+        return self.chapter.titles(language)[0] or self.chapter.title
 
 
 @dataclass(frozen=True)
@@ -216,9 +215,7 @@ def _slide_title(slide: Slide, deck: Deck, messages: dict[str, str]) -> str:
 def _both_titles(chapter: Chapter, language: str) -> str:
     """``CBOW — word2vec…`` in English, the Japanese title first in Japanese; one title
     where the two are the same (``Attention``)."""
-    titles = (chapter.title_ja, chapter.title) if language == "ja" else \
-        (chapter.title, chapter.title_ja)
-    return " — ".join(dict.fromkeys(t for t in titles if t))
+    return " — ".join(dict.fromkeys(t for t in chapter.titles(language) if t))
 
 
 def deck_markdown(deck: Deck) -> str:

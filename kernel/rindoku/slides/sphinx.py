@@ -134,6 +134,7 @@ class OwnTitles(SphinxTransform):
         for title in self.document.findall(nodes.title):
             title["translatable"] = False
 
+
 class SlideSource(book_directives.SourceDirective):
     """``{rindoku-source}`` on a slide: the code without docstrings, at most
     :data:`MAX_CODE_LINES` lines."""

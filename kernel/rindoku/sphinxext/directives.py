@@ -20,7 +20,6 @@ from sphinx.directives.other import TocTree
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from rindoku.chapter import Chapter
 from rindoku.examples import Example, example_code, example_script, figure_description
 from rindoku.execution import (
     ExampleCache,
@@ -451,7 +450,7 @@ class ChaptersDirective(TocTree, RindokuDirective):
         columns = (_("Chapter"), _("Covers"), _("Source"))
         rows = ["| | {} | {} | {} |".format(*columns), "|---|---|---|---|"]
         for c in chapters:
-            title, other = chapter_titles(c, language)
+            title, other = c.titles(language)
             rows.append(f"| {c.number} | {{doc}}`{title} <chapters/{c.slug}>` ({other}) "
                         f"| {c.summary} | {c.source} |")
         table = self.parse_markdown("\n".join(rows))
@@ -482,19 +481,11 @@ class GlossaryDirective(RindokuDirective):
         columns = (_("English"), "日本語", _("Chapter"))
         rows = ["| {} | {} | {} |".format(*columns), "|---|---|---|"]
         for _key, english, japanese, chapter in sorted(entries, key=lambda e: e[0]):
-            title, _other = chapter_titles(chapter, language)
+            title, _other = chapter.titles(language)
             rows.append(f"| {english} | {japanese} | {{ref}}`{title} "
                         f"<{term_label(chapter.slug, english)}>` |")
         # each term is in its language already, and a chapter's title is its own
         return self.parse_markdown("\n".join(rows), page=False)
-
-
-def chapter_titles(chapter: Chapter, language: str) -> tuple[str, str]:
-    """A chapter's title in the edition's ``language`` and its title in the other
-    language: ``title`` and ``title_ja`` from its metadata."""
-    if language == "ja":
-        return chapter.title_ja, chapter.title
-    return chapter.title, chapter.title_ja
 
 
 class HooksDirective(RindokuDirective):
