@@ -32,7 +32,18 @@ def raises(rng: np.random.Generator) -> None:
 def sleeps(rng: np.random.Generator) -> None:
     import time
     time.sleep(60)
+
+
+def reads(rng: np.random.Generator) -> None:
+    """Fetch a data file twice (it is named once) and print its first line."""
+    from rindoku.data import DataFile, fetch
+
+    table = DataFile("demo/table.txt", sha256=TABLE_SHA256, urls=())
+    fetch(table, download=False)
+    print(fetch(table, download=False).read_text().splitlines()[0])
 '''
+
+TABLE = "first line\nsecond line\n"
 
 
 @pytest.fixture
@@ -61,6 +72,38 @@ def test_an_example_runs_in_a_worker_with_output_and_figure(demo, tmp_path):
     assert result.figures[0].read_bytes()[:4] == b"\x89PNG"
     assert "rindoku_demo.helpers" in result.modules
     assert "rindoku_demo.unrelated" not in result.modules
+    assert result.read == []  # no data file
+
+
+def test_a_result_names_the_data_files_the_example_read(tmp_path, monkeypatch):
+    """fetch's audit event reaches the worker: the result, and its cached copy, name the file
+    once however often it was fetched."""
+    import hashlib
+
+    from rindoku._worker import FETCH_EVENT as WORKER_EVENT
+    from rindoku.data import FETCH_EVENT
+
+    assert WORKER_EVENT == FETCH_EVENT
+    package = tmp_path / "src" / "rindoku_demo_reads"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    digest = hashlib.sha256(TABLE.encode()).hexdigest()
+    (package / "examples.py").write_text(EXAMPLES.replace("TABLE_SHA256", repr(digest))
+                                         .replace("from rindoku_demo.helpers import double\n", ""))
+    (tmp_path / "data" / "demo").mkdir(parents=True)
+    (tmp_path / "data" / "demo" / "table.txt").write_text(TABLE)
+    monkeypatch.setenv("RINDOKU_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "src"))
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))
+    module = importlib.import_module("rindoku_demo_reads.examples")
+    example = Example("demo.reads", "Reads", module.reads)
+
+    cache = ExampleCache(tmp_path / "cache")
+    result = cache.run(example)
+    assert result.ok, result.error
+    assert result.stdout == "first line\n"
+    assert result.read == ["demo/table.txt"]
+    assert cache.lookup(example).read == ["demo/table.txt"]
 
 
 def test_the_same_seed_prints_the_same(demo, tmp_path):

@@ -11,6 +11,8 @@ A worker ends when the process that started it ends, however that ends.
 
 Only the standard library is imported before the target, so the modules the
 target pulls in are exactly those recorded as the example's dependencies.
+The data files the example reads are recorded too: :func:`rindoku.data.fetch`
+raises an audit event for each, which this process listens for.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 
 def _load(target: str) -> object:
@@ -70,10 +73,27 @@ def datasets_named(message: str) -> list[str]:
     return names
 
 
+FETCH_EVENT = "rindoku.data.fetch"
+""":data:`rindoku.data.FETCH_EVENT`, named here so that rindoku.data is not imported first."""
+
+
+def listen_for_reads() -> list[str]:
+    """The list that the names of the data files fetched from now on are added to."""
+    read: list[str] = []
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == FETCH_EVENT and args[0] not in read:
+            read.append(args[0])
+
+    sys.addaudithook(hook)
+    return read
+
+
 def run_example(target: str, seed: int, outdir: Path, echo: bool = False) -> None:
     from rindoku.examples import imported_modules, published_values
     from rindoku.examples import run_example as run_here
 
+    read = listen_for_reads()
     stdout = _Echo() if echo else io.StringIO()
     start = time.perf_counter()
     error = data_error = None
@@ -99,6 +119,7 @@ def run_example(target: str, seed: int, outdir: Path, echo: bool = False) -> Non
         "error": error,
         "data_error": data_error,
         "datasets": datasets,
+        "read": read,
         "modules": modules,
         "values": values,
         "raw": raw,

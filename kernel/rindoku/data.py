@@ -22,12 +22,17 @@ into that folder (:func:`rindoku.persistence.remove_stale_temporaries`).
 
 Every :class:`DataError` says in its first line what is wrong and what to do
 (:func:`remedy`); a ``RINDOKU_DATA`` that names no folder is named in it.
+
+:func:`fetch` raises the audit event ``rindoku.data.fetch`` with the file's
+name (:data:`FETCH_EVENT`, :func:`sys.audit`): the worker that runs an
+example listens for it, so that a result says which data files it read.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,7 @@ from rindoku.progress import progress_bar
 __all__ = [
     "CACHE",
     "ENV_VAR",
+    "FETCH_EVENT",
     "MISSING",
     "PROVIDED",
     "DataError",
@@ -54,6 +60,9 @@ __all__ = [
 ]
 
 ENV_VAR = "RINDOKU_DATA"
+
+FETCH_EVENT = "rindoku.data.fetch"
+"""The audit event :func:`fetch` raises, with the file's name (``ptb/ptb.train.txt``)."""
 
 PROVIDED = "RINDOKU_DATA"
 """The value of ``where`` for a file found in the folder ``$RINDOKU_DATA`` names."""
@@ -205,6 +214,7 @@ def fetch(file: DataFile, *, download: bool = True, timeout: float = 30.0) -> Pa
     ``download=False`` a file that is neither in ``$RINDOKU_DATA`` nor in the
     cache is a :class:`DataError`.
     """
+    sys.audit(FETCH_EVENT, file.name)
     path, where = locate(file)
     if where != MISSING:
         actual = sha256_of(path)

@@ -108,7 +108,9 @@ class ExampleResult:
     because a data set is not here, ``data_error`` is the first line of the
     :class:`rindoku.data.DataError` (what is missing, what to do) and
     ``datasets`` names the data sets, when the message does; ``error`` holds
-    the traceback as for any other failure.
+    the traceback as for any other failure.  ``read`` names the data files
+    the run fetched (:func:`rindoku.data.fetch`), ``[]`` for none; None when
+    that is not known (a result an older rindoku cached).
     """
 
     id: str
@@ -122,6 +124,7 @@ class ExampleResult:
     raw: dict[str, Any] = field(default_factory=dict)
     data_error: str | None = None
     datasets: list[str] = field(default_factory=list)
+    read: list[str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -177,6 +180,7 @@ def _result_from(example_id: str, data: dict[str, Any], folder: Path, *,
         raw=dict(data.get("raw") or {}),
         data_error=data.get("data_error"),
         datasets=list(data.get("datasets") or []),
+        read=None if data.get("read") is None else list(data["read"]),
     )
 
 
@@ -298,11 +302,12 @@ class ExampleCache:
                     shutil.copyfile(variant, scratch / translated_name(names[-1], language))
             data = {"stdout": result.stdout, "figures": names, "seconds": result.seconds,
                     "error": None, "modules": result.modules, "values": result.values,
-                    "raw": result.raw}
+                    "raw": result.raw, "read": result.read}
             (scratch / "result.json").write_text(json.dumps(data), encoding="utf-8")
             result = ExampleResult(example.id, result.stdout, [scratch / n for n in names],
                                    result.seconds, None, result.modules,
-                                   values=dict(result.values), raw=dict(result.raw))
+                                   values=dict(result.values), raw=dict(result.raw),
+                                   read=result.read)
             return self._keep(example, scratch, result)
 
     def _lock(self, example: Example, wait: float) -> FileLock:
