@@ -21,6 +21,10 @@ PYCACHE = str(Path(".nox", "pycache").resolve())
 # The book's editions, as rindoku_editions in docs/conf.py: English first.
 EDITIONS = ("en", "ja")
 
+# One thread for the matrix products of NumPy's BLAS (OpenBLAS, or MKL through OpenMP).
+ONE_BLAS_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                          "MKL_NUM_THREADS")}
+
 
 @nox.session
 def tests(session: nox.Session) -> None:
@@ -28,12 +32,17 @@ def tests(session: nox.Session) -> None:
 
     The tests run on one process per CPU core, four at most (pytest-xdist); the
     tests that share a built book run on the same one (tests/conftest.py).
-    ``-n 0`` runs them all in one process.
+    ``-n 0`` runs them all in one process.  Each process, and every process it
+    starts (a script, a notebook's kernel, a book build), does its matrix
+    products on one thread: the processes already keep every core busy, and
+    a BLAS that started a thread per core in each of them would have its
+    threads wait on each other (OpenBLAS's spin as they wait), which made
+    examples run several times slower than on their own.
     """
     session.install("-e", ".[test]")
     workers = str(min(4, os.cpu_count() or 1))
     session.run("pytest", "-p", "no:cacheprovider", "-n", workers, "--dist", "loadgroup",
-                *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE})
+                *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE, **ONE_BLAS_THREAD})
 
 
 @nox.session
@@ -45,10 +54,14 @@ def book(session: nox.Session) -> None:
     language.  The editions share the example cache, so the Japanese one runs
     nothing again; its build ends with the pages not yet fully translated.
     ``rindoku book`` does the building (extra arguments go to each sphinx-build).
+    Its examples do their matrix products on one thread, as the tests' scripts
+    do: a float32 sum can round differently when more threads share it, and a
+    script should print to the last digit what its page shows.
     """
     session.install("-e", ".")
     html = Path("docs", "_build", "html")
-    session.run("rindoku", "book", "--", *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE})
+    session.run("rindoku", "book", "--", *session.posargs,
+                env={"PYTHONPYCACHEPREFIX": PYCACHE, **ONE_BLAS_THREAD})
     session.log(f"each edition's meeting decks are in its slides/ folder "
                 f"({html / EDITIONS[0] / 'slides'})")
 

@@ -27,8 +27,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 SHARED_BUILDS = {
-    "real_book": "real-book",  # real_book_ja and page_output build on it
-    "page_output": "real-book",
+    "real_book": "real-book",  # real_book_ja builds on it
     "editions": "i18n-editions",
     "env": "scaffold-env",
     "pages": "sphinxext-pages",
@@ -40,6 +39,7 @@ loadgroup``); the tests of one group run on the same process, which builds
 the fixture once instead of once per process."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group the tests that share a build (:data:`SHARED_BUILDS`); skip the tests marked
     slow unless --slow is given (or -m selects them)."""

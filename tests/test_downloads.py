@@ -86,22 +86,20 @@ def page_output(tmp_path_factory: pytest.TempPathFactory,
                 request: pytest.FixtureRequest) -> Callable[[str], ExampleResult]:
     """A function: what the page shows for an example (its run in the book's worker).
 
-    With ``--slow`` the real book is built in this session, and its cached
-    results are exactly what its pages embed; otherwise each example runs once
+    With ``--slow`` it is the result in the checkout's example cache, which
+    the book's pages embed (the example is run into it first if it is not
+    there, once for all the test processes); otherwise each example runs once
     per session in the worker.  One that needs missing data skips the test.
     """
     results: dict[str, ExampleResult] = {}
-    cache = None
-    if request.config.getoption("--slow"):
-        request.getfixturevalue("real_book")
-        cache = ExampleCache(BOOK_CACHE)
+    cache = ExampleCache(BOOK_CACHE) if request.config.getoption("--slow") else None
 
     def output(example_id: str) -> ExampleResult:
         if example_id not in results:
             example = EXAMPLES[example_id]
-            cached = cache.lookup(example) if cache is not None else None
-            results[example_id] = cached or run_example_in_worker(
-                example, tmp_path_factory.mktemp(example_id))
+            results[example_id] = (cache.run(example) if cache is not None else
+                                   run_example_in_worker(example,
+                                                         tmp_path_factory.mktemp(example_id)))
         result = results[example_id]
         if result.error and "DataError" in result.error:
             pytest.skip(missing_data_reason("PTB"))
@@ -312,9 +310,16 @@ def executed_stdout(notebook: nbformat.NotebookNode, folder: Path, timeout: floa
 @pytest.mark.parametrize("example_id", quick_params({QUICK[0]} if QUICK else set()))
 def test_a_quick_notebook_runs_and_prints_what_the_page_shows(example_id, tmp_path,
                                                              page_output):
-    """nbclient runs the example's notebook in a kernel; its output is the page's."""
+    """nbclient runs the example's notebook in a kernel; its output is the page's.
+
+    As for the scripts, a quick example whose book run took longer than
+    :data:`SCRIPT_BUDGET` runs its notebook only if it is its chapter's first.
+    """
     example = EXAMPLES[example_id]
     page = page_output(example_id)
+    if example_id not in FIRST_QUICK and page.seconds > SCRIPT_BUDGET:
+        pytest.skip(f"its book run took {page.seconds:.0f} s (> {SCRIPT_BUDGET:g} s): "
+                    "the notebook is validated and name-checked, not run")
     stdout = executed_stdout(example_notebook(example), tmp_path, example.timeout)
     assert masked(stdout) == masked(page.stdout)
 
