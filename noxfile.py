@@ -15,8 +15,10 @@ import nox
 nox.options.sessions = ["lint", "tests", "book"]
 nox.options.reuse_existing_virtualenvs = True
 
-# Compiled bytecode goes under .nox, so that a session leaves the checkout as it was.
-PYCACHE = str(Path(".nox", "pycache").resolve())
+# Compiled bytecode, and the machine code numba compiles for the fast paths, go under
+# .nox, so that a session leaves the checkout as it was.
+CACHES = {"PYTHONPYCACHEPREFIX": str(Path(".nox", "pycache").resolve()),
+          "NUMBA_CACHE_DIR": str(Path(".nox", "numba-cache").resolve())}
 
 # The book's editions, as rindoku_editions in docs/conf.py: English first.
 EDITIONS = ("en", "ja")
@@ -42,7 +44,7 @@ def tests(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     workers = str(min(4, os.cpu_count() or 1))
     session.run("pytest", "-p", "no:cacheprovider", "-n", workers, "--dist", "loadgroup",
-                *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE, **ONE_BLAS_THREAD})
+                *session.posargs, env={**CACHES, **ONE_BLAS_THREAD})
 
 
 @nox.session
@@ -61,7 +63,7 @@ def book(session: nox.Session) -> None:
     session.install("-e", ".")
     html = Path("docs", "_build", "html")
     session.run("rindoku", "book", "--", *session.posargs,
-                env={"PYTHONPYCACHEPREFIX": PYCACHE, **ONE_BLAS_THREAD})
+                env={**CACHES, **ONE_BLAS_THREAD})
     session.log(f"each edition's meeting decks are in its slides/ folder "
                 f"({html / EDITIONS[0] / 'slides'})")
 
@@ -82,7 +84,7 @@ def translations(session: nox.Session) -> None:
     summary lists and run ``nox -s book``.
     """
     session.install("-e", ".[translations]")
-    env = {"PYTHONPYCACHEPREFIX": PYCACHE}
+    env = CACHES
     pot = Path("docs", "_build", "gettext")
     session.run("sphinx-build", "-q", "-b", "gettext", "docs", str(pot), *session.posargs,
                 env=env)
@@ -119,7 +121,7 @@ def browser(session: nox.Session) -> None:
     """
     session.install("-e", ".[browser]")
     session.run("pytest", "-p", "no:cacheprovider", "tests/browser", "--browser",
-                *session.posargs, env={"PYTHONPYCACHEPREFIX": PYCACHE})
+                *session.posargs, env=CACHES)
 
 
 @nox.session
@@ -129,7 +131,7 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[bench]")
     for script in sorted(Path("benchmarks").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs,
-                    env={"PYTHONPYCACHEPREFIX": PYCACHE})
+                    env=CACHES)
 
 
 @nox.session

@@ -62,10 +62,22 @@ def train(model_class: type, data: SequenceData, hidden: int, epochs: int, seed:
                          progress=False, optimizer=InPlaceAdam() if fast else Adam())
 
 
+def warm_up(model_class: type, data: SequenceData) -> None:
+    """Train a small model of ``model_class`` for one epoch on 256 questions.
+
+    numba compiles the fast path's loops on their first call, in seconds, once
+    per machine (its cache keeps them): done here, no timed epoch counts it.
+    """
+    small = SequenceData(data.x_train[:256], data.t_train[:256], data.x_test[:8],
+                         data.t_test[:8], data.vocab)
+    train(model_class, small, 8, 1, 0, "warm-up")
+
+
 def compare(record: BenchRecord, task: str, epochs: int, seed: int) -> None:
     """Both paths on one task; publish ``TASK_PATH_…`` figures and the ratios."""
     file, hidden, textbook_class, fast_class = TASKS[task]
     data = load_data(file)
+    warm_up(fast_class, data)
     print(f"\n{task}: {textbook_class.__name__} and {fast_class.__name__}, hidden {hidden}, "
           f"{epochs} epochs each from seed {seed}")
     runs = {path: train(cls, data, hidden, epochs, seed, f"{task} {path}")

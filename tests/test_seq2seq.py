@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numba import njit
 
 from rindoku import CheckFailed
 from rindoku.data import DataError, fetch
@@ -16,6 +17,7 @@ from rindoku.registry import load_registry
 from rindoku.testing import attempt_from, with_mistake
 from rindoku.trainer import Trainer, unique_params
 from rindoku_backprop.optimizer import SGD
+from rindoku_lstm.layers import LSTM
 from rindoku_optimizers.optimizers import Adam
 from rindoku_seq2seq import examples
 from rindoku_seq2seq.evaluation import (
@@ -35,6 +37,8 @@ from rindoku_seq2seq.fast import (
     sum_rows,
 )
 from rindoku_seq2seq.gradcases import ANSWERS, GRADIENT_CASES, QUESTIONS
+from rindoku_seq2seq.kernels import lstm_step_backward, lstm_step_forward
+from rindoku_seq2seq.kernels import tanh as compiled_tanh
 from rindoku_seq2seq.layers import Decoder, Encoder, PeekyDecoder
 from rindoku_seq2seq.models import PeekySeq2seq, Seq2seq
 from rindoku_seq2seq.sequence import ADDITION, DATE, SequenceData, from_lines, load_data
@@ -315,6 +319,68 @@ def test_the_fast_decoder_generates_for_a_batch_of_the_encoders_size():
         model.decoder.generate(np.zeros((3, 5), dtype=np.float32), 0, 4)
 
 
+def test_the_compiled_float32_tanh_is_tanh_to_float32_precision():
+    """The rational tanh of the compiled loops: within 3e-7 of tanh, NaN kept, ±1 at ±inf;
+    in float64, tanh itself."""
+    x = np.concatenate([np.linspace(-12, 12, 200_001), [0, 1e-30, np.inf, -np.inf, np.nan]])
+    x = x.astype(np.float32)
+    out = tanh_array(x)
+    exact = np.tanh(x.astype(np.float64))
+    np.testing.assert_allclose(out[:-1], exact[:-1], rtol=3e-7, atol=3e-7)
+    assert out[-1] != out[-1]  # NaN
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(tanh_array(x.astype(np.float64))[:-1], exact[:-1], rtol=1e-15)
+
+
+@njit
+def tanh_array(x):
+    """The compiled tanh of every element of the 1-D array x."""
+    out = np.empty_like(x)
+    for k in range(len(x)):
+        out[k] = compiled_tanh(x[k])
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_compiled_lstm_step_is_the_lstm_layers_step(dtype):
+    """Forward and backward, with the textbook LSTM layer in float64 as the reference:
+    to rounding in float64, within float32's precision in float32."""
+    rng = np.random.default_rng(3)
+    N, D, H = 6, 3, 5
+    Wx, Wh, b = (rng.standard_normal(shape) for shape in [(D, 4 * H), (H, 4 * H), (4 * H,)])
+    x, h_prev, c_prev = (rng.standard_normal((N, k)) for k in (D, H, H))
+    dh_next, dc_next = rng.standard_normal((N, H)), rng.standard_normal((N, H))
+    layer = LSTM(Wx, Wh, b)
+    h, c = layer.forward(x, h_prev, c_prev)
+    _, _, dc_prev = layer.backward(dh_next, dc_next)
+
+    cast = [a.astype(dtype) for a in (x @ Wx + b, h_prev @ Wh, c_prev)]
+    gates, dA = np.empty((N, 4 * H), dtype), np.empty((N, 4 * H), dtype)
+    cs, tanh_cs, hs = (np.empty((N, H), dtype) for _ in range(3))
+    lstm_step_forward(*cast, gates, cs, tanh_cs, hs)
+    dc = dc_next.astype(dtype)
+    lstm_step_backward(dh_next.astype(dtype), dc, gates, cast[2], tanh_cs, dA)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(hs, h, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(cs, c, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(dc, dc_prev, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(dA @ Wh.T, layer.backward(dh_next, dc_next)[1], rtol=rtol * 10,
+                               atol=rtol * 10)
+
+
+def test_the_float32_fast_path_agrees_with_the_textbook_in_float64():
+    """The model trained in rindoku's runs: float32, with the compiled float32 tanh."""
+    rng = np.random.default_rng(4)
+    xs, ts = rng.integers(0, 10, (32, 7)), rng.integers(0, 10, (32, 5))
+    textbook = PeekySeq2seq(10, 5, 8, rng=np.random.default_rng(1), dtype=np.float64)
+    fast = FastPeekySeq2seq(10, 5, 8, rng=np.random.default_rng(1), dtype=np.float32)
+    assert fast.forward(xs, ts) == pytest.approx(textbook.forward(xs, ts), rel=1e-5)
+    textbook.backward()
+    fast.backward()
+    for a, b in zip(textbook.grads, fast.grads, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-3, atol=1e-5)
+
+
 def test_in_place_adam_is_the_optimizers_chapters_adam():
     """Five steps, a learning rate changed on the way: the same weights as Adam's."""
     rng = np.random.default_rng(0)
@@ -328,6 +394,13 @@ def test_in_place_adam_is_the_optimizers_chapters_adam():
         in_place.update(copies, [g.copy() for g in grads])
     for a, b in zip(params, copies, strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-12)
+
+
+def test_in_place_adam_refuses_a_parameter_it_could_not_update_in_place():
+    params = [np.zeros((4, 3)).T]
+    with pytest.raises(ValueError, match=r"^InPlaceAdam: parameter 0 \(3, 4\) is not one "
+                                         r"C-ordered block; make it with np.ascontiguousarray$"):
+        InPlaceAdam().update(params, [np.ones((3, 4))])
 
 
 # -- evaluation and training ----------------------------------------------------------------

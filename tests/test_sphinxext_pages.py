@@ -12,6 +12,7 @@ import pytest
 from conftest import build_book, demo_book
 
 PLUGIN = '''\
+import functools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -31,6 +32,22 @@ class Adder:
         """
         total = a + b
         return total
+
+
+class Compiled:
+    """What a compiling decorator (numba's njit) returns: an object, not a function."""
+
+    def __init__(self, function):
+        functools.update_wrapper(self, function)
+
+    def __call__(self, *args):
+        return self.__wrapped__(*args)
+
+
+@Compiled
+def double(x):
+    """Return 2 x."""
+    return 2 * x
 
 
 def curve(rng):
@@ -87,6 +104,9 @@ $$
 ```{rindoku-source} rindoku_demo_pages.Adder.add
 ```
 
+```{rindoku-source} rindoku_demo_pages.double
+```
+
 ```{rindoku-example} demo.curve
 ```
 
@@ -138,6 +158,14 @@ def test_a_methods_listing_is_valid_python(pages: Path) -> None:
     code = text_of(listing.group(1))
     assert code.startswith("def add(self, a, b):")
     compile(code, "listing", "exec")
+
+
+def test_a_compiled_functions_listing_is_its_python_source(pages: Path) -> None:
+    """A function a decorator compiled (numba's njit) is shown as the Python it was written in."""
+    page = (pages / "chapters" / "demo.html").read_text(encoding="utf-8")
+    listings = [text_of(code) for code in
+                re.findall(r'rindoku_demo_pages \(line \d+\).*?<pre>(.*?)</pre>', page, re.S)]
+    assert any(code.startswith("@Compiled\ndef double(x):") for code in listings), listings
 
 
 def test_each_hint_is_its_own_block_and_the_last_says_it_shows_code(pages: Path) -> None:

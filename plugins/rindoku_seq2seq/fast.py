@@ -25,9 +25,10 @@ This module computes the same loss and gradients differently:
   gradients it receives, so the sum of the backward passes is the backward
   pass of the sum;
 * :class:`LSTMSteps` is the recurrence alone, on rows packed step after
-  step: ``x Wx + b`` for all steps is given before the loop, the gates'
-  derivatives for all steps are one pass after it, and the weight
-  gradients one product each;
+  step: ``x Wx + b`` for all steps is given before the loop, each step is
+  its matrix product and one compiled loop for the gates, c and h
+  (:mod:`rindoku_seq2seq.kernels`, numba), going back likewise, and the
+  weight gradients are one product each;
 * ``x Wx + b`` is a lookup, not a product: x is a row of the embedding, so
   ``x Wx + b`` is a row of the (V, 4H) table ``embed_W @ Wx + b``.  Going
   back, the gradients of the rows that read the same character are added
@@ -36,15 +37,17 @@ This module computes the same loss and gradients differently:
   output layer's W) once, and adds the result to every step;
 * ``generate`` answers a whole batch of questions at once, and
   :func:`rindoku_seq2seq.evaluation.accuracy` uses it;
-* :class:`InPlaceAdam` is the optimizers chapter's Adam without a new
-  array for every operation.
+* :class:`InPlaceAdam` is the optimizers chapter's Adam in one compiled
+  pass over each parameter, without a new array for every operation.
 
 The models draw their weights from ``rng`` exactly as the textbook models do
 and keep them in the same order and shapes, so the same seed gives the same
 model.  The tests show that both paths give the same loss, gradients and
-answers, in float64 to rounding.  The loop runs its small matrix products on
-one BLAS thread (threadpoolctl): waking a second one costs more than it
-saves for a (128, 128) × (128, 512) product, much more on a busy machine.
+answers, in float64 to rounding, and in float32 (where the compiled loops'
+``tanh`` is a rational approximation) within float32's precision.  The loop
+runs its small matrix products on one BLAS thread (threadpoolctl): waking a
+second one costs more than it saves for a (128, 128) × (128, 512) product,
+much more on a busy machine.
 """
 
 from __future__ import annotations
@@ -52,12 +55,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
 from rindoku.inputs import check_ids
 from rindoku_rnn.layers import TimeSoftmaxWithLoss
 from rindoku_rnn.shapes import check_shapes
+from rindoku_seq2seq.kernels import (
+    adam_step,
+    add_rows,
+    lstm_step_backward,
+    lstm_step_forward,
+)
 from rindoku_seq2seq.models import check_questions_answers
 
 __all__ = [
@@ -78,14 +86,12 @@ BLAS = ThreadpoolController()
 def sum_rows(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Rows of ``values`` (M, K) added up by ``index`` (M,): an (n, K) array.
 
-    ``out[j]`` is the sum of the rows ``values[m]`` with ``index[m] == j``.  A
-    sparse (n, M) matrix of ones times ``values``, which adds a repeated index
-    far faster than ``np.add.at``.
+    ``out[j]`` is the sum of the rows ``values[m]`` with ``index[m] == j``:
+    ``np.add.at``, compiled (:func:`~rindoku_seq2seq.kernels.add_rows`).
     """
-    M = len(index)
-    ones = np.ones(M, dtype=values.dtype)
-    matrix = sparse.csr_matrix((ones, (index, np.arange(M))), shape=(n, M))
-    return np.asarray(matrix @ values)
+    out = np.zeros((n, values.shape[1]), dtype=values.dtype)
+    add_rows(out, index, values)
+    return out
 
 
 class PrefixTree:
@@ -131,32 +137,40 @@ class LSTMSteps:
     ``parents[t][j]`` of step t - 1, or of ``h0``, ``c0`` for t = 0
     (``parents`` None: row j from row j, a batch of the same N rows at every
     step).  Returns h of every packed row, (M, H).  ``backward(dhs)``
-    returns ``(dA, dh0, dc0)`` and writes dWh into ``dWh``.
+    returns ``(dA, dh0, dc0)`` and writes dWh into ``dWh``.  Each step's
+    arithmetic is one compiled loop (:mod:`rindoku_seq2seq.kernels`) around
+    its matrix product.
     """
 
     def __init__(self, Wh: np.ndarray, dWh: np.ndarray) -> None:
         self.Wh, self.dWh = Wh, dWh
-        H = Wh.shape[0]
-        dtype = Wh.dtype
-        # tanh(scale a) * scale + shift: sigmoid for f, i and o, tanh for g
-        half, one, zero = np.full(H, 0.5), np.ones(H), np.zeros(H)
-        self.scale = np.concatenate([half, one, half, half]).astype(dtype)
-        self.shift = np.concatenate([half, zero, half, half]).astype(dtype)
         self.cache: Any = None
 
     def forward(self, A: np.ndarray, offsets: np.ndarray, parents: list[np.ndarray] | None,
                 h0: np.ndarray, c0: np.ndarray) -> np.ndarray:
-        """Run the steps, overwriting A with the gates; return h of every row (M, H)."""
+        """Run the steps; return h of every row (M, H)."""
+        hs, _, self.cache = self._run(A, offsets, parents, h0, c0)
+        return hs
+
+    def step(self, A: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One step with nothing kept for backward: the new ``(h, c)``."""
+        hs, cs, _ = self._run(A, np.array([0, len(A)]), None, h, c)
+        return hs, cs
+
+    def _run(self, A: np.ndarray, offsets: np.ndarray, parents: list[np.ndarray] | None,
+             h0: np.ndarray, c0: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """h and c of every row, and what backward needs."""
         H = self.Wh.shape[0]
         M = len(A)
         dtype = A.dtype
+        A = np.ascontiguousarray(A)  # the compiled loops' fast version takes C-ordered rows
         h_prev = np.empty((M, H), dtype)  # the state each row starts from
         c_prev = np.empty((M, H), dtype)
+        gates = np.empty((M, 4 * H), dtype)  # f, g, i, o
+        hW = np.empty((M, 4 * H), dtype)  # h_prev Wh
         hs = np.empty((M, H), dtype)
         cs = np.empty((M, H), dtype)
         tanh_cs = np.empty((M, H), dtype)
-        Wh_scaled = self.Wh * self.scale
-        A *= self.scale
         h, c = h0, c0
         for t in range(len(offsets) - 1):
             rows = slice(offsets[t], offsets[t + 1])
@@ -165,77 +179,32 @@ class LSTMSteps:
             else:
                 np.take(h, parents[t], axis=0, out=h_prev[rows])
                 np.take(c, parents[t], axis=0, out=c_prev[rows])
-            a = A[rows]
-            a += h_prev[rows] @ Wh_scaled
-            np.tanh(a, out=a)
-            a *= self.scale
-            a += self.shift  # now f, g, i, o
-            f, g, i, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-            c = cs[rows]
-            np.multiply(f, c_prev[rows], out=c)
-            c += g * i
-            np.tanh(c, out=tanh_cs[rows])
-            h = hs[rows]
-            np.multiply(o, tanh_cs[rows], out=h)
-        self.cache = (A, offsets, parents, h_prev, c_prev, cs, tanh_cs, len(h0))
-        return hs
-
-    def step(self, A: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One step with nothing kept for backward: the new ``(h, c)``."""
-        hs = self.forward(A, np.array([0, len(A)]), None, h, c)
-        cs = self.cache[5]
-        self.cache = None
-        return hs, cs
+            np.matmul(h_prev[rows], self.Wh, out=hW[rows])
+            lstm_step_forward(A[rows], hW[rows], c_prev[rows], gates[rows], cs[rows],
+                              tanh_cs[rows], hs[rows])
+            h, c = hs[rows], cs[rows]
+        return hs, cs, (gates, offsets, parents, h_prev, c_prev, tanh_cs)
 
     def backward(self, dhs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Go back through the steps; return ``(dA (M, 4H), dh0, dc0)``; write dWh."""
-        A, offsets, parents, h_prev, c_prev, cs, tanh_cs, n0 = self.cache
+        gates, offsets, parents, h_prev, c_prev, tanh_cs = self.cache
         H = self.Wh.shape[0]
-        M = len(A)
-        f, g, i, o = A[:, :H], A[:, H:2 * H], A[:, 2 * H:3 * H], A[:, 3 * H:]
-
-        # the gates' derivatives for every row at once: dA = k * ds (f, g, i), ko * dh (o)
-        kf, kg, ki = k = np.empty((3, M, H), dtype=A.dtype)
-        np.subtract(1, f, out=kf)
-        kf *= f
-        kf *= c_prev  # df = ds * c_prev * f (1 - f)
-        np.multiply(g, g, out=kg)
-        np.subtract(1, kg, out=kg)
-        kg *= i  # dg = ds * i * (1 - g^2)
-        np.subtract(1, i, out=ki)
-        ki *= i
-        ki *= g  # di = ds * g * i (1 - i)
-        ko = 1 - o
-        ko *= o
-        ko *= tanh_cs  # do = dh * tanh(c) * o (1 - o)
-        q = tanh_cs * tanh_cs
-        np.subtract(1, q, out=q)
-        q *= o  # ds = dc + dh * o * (1 - tanh(c)^2)
-
-        dA = np.empty_like(A)
-        dA3 = dA[:, :3 * H].reshape(M, 3, H).transpose(1, 0, 2)  # (3, M, H), a view of dA
+        dA = np.empty_like(gates)
+        dh = np.empty((len(gates), H), dtype=gates.dtype)  # the gradient of each row's h
         Wh_T = self.Wh.T
-        dh_next: Any = 0  # what the rows of step t + 1 send back to their parents
-        dc_next: Any = 0
+        last = slice(offsets[-2], offsets[-1])
+        dh_next = np.zeros_like(dh[last])  # what the rows of step t + 1 send back to step t
+        dc = np.zeros_like(dh[last])  # the gradient of c, then of c_prev
         for t in reversed(range(len(offsets) - 1)):
             rows = slice(offsets[t], offsets[t + 1])
-            dh = dhs[rows] + dh_next
-            ds = dh * q[rows]
-            ds += dc_next
-            np.multiply(k[:, rows], ds, out=dA3[:, rows])
-            np.multiply(dh, ko[rows], out=dA[rows, 3 * H:])
-            dh_prev = dA[rows] @ Wh_T
-            dc_prev = ds * f[rows]
-            if parents is None:
-                dh_next, dc_next = dh_prev, dc_prev
-            else:  # each parent receives the sum over its children
-                dh_next, dc_next = _to_parents(parents[t], dh_prev, dc_prev)
+            np.add(dhs[rows], dh_next, out=dh[rows])
+            lstm_step_backward(dh[rows], dc, gates[rows], c_prev[rows], tanh_cs[rows], dA[rows])
+            dh_next = dA[rows] @ Wh_T  # dh_prev
+            if parents is not None:  # each parent receives the sum over its children
+                dh_next, dc = _to_parents(parents[t], dh_next, dc)
 
         np.matmul(h_prev.T, dA, out=self.dWh)
-        shape = (n0, H)
-        dh0 = np.broadcast_to(dh_next, shape) if np.ndim(dh_next) == 0 else dh_next
-        dc0 = np.broadcast_to(dc_next, shape) if np.ndim(dc_next) == 0 else dc_next
-        return dA, dh0, dc0
+        return dA, dh_next, dc
 
 
 def _to_parents(parents: np.ndarray, dh: np.ndarray, dc: np.ndarray
@@ -243,17 +212,12 @@ def _to_parents(parents: np.ndarray, dh: np.ndarray, dc: np.ndarray
     """dh and dc (G_t, H) added up over the children of each parent: (G_{t-1}, H) each.
 
     ``parents`` (G_t,) is sorted, every parent has a child, and most have one:
-    their rows pass as they are.  Otherwise the sums are one product with a
-    matrix of ones, (G_{t-1}, G_t), for dh and dc side by side.
+    their rows pass as they are.
     """
     n = int(parents[-1]) + 1
     if n == len(parents):  # one child each
         return dh, dc
-    merge = np.zeros((n, len(parents)), dtype=dh.dtype)
-    merge[parents, np.arange(len(parents))] = 1
-    H = dh.shape[1]
-    both = merge @ np.hstack((dh, dc))
-    return both[:, :H], both[:, H:]
+    return sum_rows(parents, dh, n), sum_rows(parents, dc, n)
 
 
 def _lstm_weights(rng: np.random.Generator, D: int, H: int, dtype: Any
@@ -528,9 +492,9 @@ class InPlaceAdam:
     """The optimizers chapter's :class:`~rindoku_optimizers.optimizers.Adam`, in place.
 
     The same update, ``W ← W - lr m̂ / (√v̂ + ε)`` with the bias-corrected
-    moving averages m̂ and v̂, computed with one scratch array per parameter
-    instead of a new array for every operation.  ``lr`` may be changed
-    between steps.
+    moving averages m̂ and v̂, made in one compiled pass over each parameter
+    (:func:`~rindoku_seq2seq.kernels.adam_step`) instead of a new array for
+    every operation.  ``lr`` may be changed between steps.
     """
 
     def __init__(
@@ -540,29 +504,19 @@ class InPlaceAdam:
         self.iter = 0
         self.m: list[np.ndarray] | None = None
         self.v: list[np.ndarray] = []
-        self.scratch: list[np.ndarray] = []
 
     def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Update both moving averages, then step every array of ``params`` in place."""
         if self.m is None:
             self.m = [np.zeros_like(param) for param in params]
             self.v = [np.zeros_like(param) for param in params]
-            self.scratch = [np.empty_like(param) for param in params]
         self.iter += 1
         root_correction = 1 / np.sqrt(1 - self.beta2 ** self.iter)  # √v̂ = √v / √(1 - β₂ᵗ)
         rate = self.lr / (1 - self.beta1 ** self.iter)  # lr m̂ = lr m / (1 - β₁ᵗ)
-        for param, grad, m, v, tmp in zip(params, grads, self.m, self.v, self.scratch,
-                                          strict=True):
-            m *= self.beta1
-            np.multiply(grad, 1 - self.beta1, out=tmp)
-            m += tmp
-            v *= self.beta2
-            np.multiply(grad, grad, out=tmp)
-            tmp *= 1 - self.beta2
-            v += tmp
-            np.sqrt(v, out=tmp)
-            tmp *= root_correction
-            tmp += self.eps
-            np.divide(m, tmp, out=tmp)
-            tmp *= rate
-            param -= tmp
+        for k, (param, grad, m, v) in enumerate(zip(params, grads, self.m, self.v,
+                                                    strict=True)):
+            if not param.flags.c_contiguous:  # reshape would copy it, and the step be lost
+                raise ValueError(f"InPlaceAdam: parameter {k} {param.shape} is not one "
+                                 "C-ordered block; make it with np.ascontiguousarray")
+            adam_step(param.reshape(-1), np.ascontiguousarray(grad).reshape(-1), m.reshape(-1),
+                      v.reshape(-1), self.beta1, self.beta2, rate, root_correction, self.eps)

@@ -118,7 +118,8 @@ class SourceDirective(RindokuDirective):
     def run(self) -> list[nodes.Node]:
         path = self.arguments[0]
         try:
-            obj = import_object(path)
+            # a decorated function (numba's njit returns an object) shows its own source
+            obj = inspect.unwrap(import_object(path))
             source = inspect.getsource(obj)
             file = inspect.getsourcefile(obj)
             _lines, line = inspect.getsourcelines(obj)
