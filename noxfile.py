@@ -14,6 +14,9 @@ import nox
 
 nox.options.sessions = ["lint", "tests", "book"]
 nox.options.reuse_existing_virtualenvs = True
+# uv makes a session's environment in seconds where pip takes most of a minute;
+# without uv (pip install nox rather than "nox[uv]"), virtualenv and pip do it.
+nox.options.default_venv_backend = "uv|virtualenv"
 
 # Compiled bytecode, and the machine code numba compiles for the fast paths, go under
 # .nox, so that a session leaves the checkout as it was.
