@@ -19,8 +19,11 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "uv|virtualenv"
 
 # Compiled bytecode, and the machine code numba compiles for the fast paths, go under
-# .nox, so that a session leaves the checkout as it was.
+# .nox, so that a session leaves the checkout as it was. Bytecode is written there even
+# where PYTHONDONTWRITEBYTECODE is set: the tests and the book start hundreds of Python
+# processes, and each would otherwise compile NumPy, Sphinx and matplotlib again.
 CACHES = {"PYTHONPYCACHEPREFIX": str(Path(".nox", "pycache").resolve()),
+          "PYTHONDONTWRITEBYTECODE": "",
           "NUMBA_CACHE_DIR": str(Path(".nox", "numba-cache").resolve())}
 
 # The book's editions, as rindoku_editions in docs/conf.py: English first.
